@@ -1,0 +1,116 @@
+/**
+ * Maps AWS error names (SDK exceptions, `__type` values of JSON error bodies, BatchGetSecretValue
+ * `ErrorCode`s) to {@link SecretsErrorCode}s. Shared by every transport that talks to AWS, directly or
+ * through the agent.
+ */
+import { SecretsError, type SecretsErrorCode } from "../errors.js";
+
+const CODES_BY_AWS_NAME: Readonly<Record<string, SecretsErrorCode>> = {
+  // Secrets Manager
+  ResourceNotFoundException: "NOT_FOUND",
+  DecryptionFailure: "DECRYPTION_FAILED",
+  InvalidParameterException: "INVALID_REQUEST",
+  InvalidRequestException: "INVALID_REQUEST",
+  InvalidNextTokenException: "INVALID_REQUEST",
+  InternalServiceError: "TRANSPORT",
+  // SSM Parameter Store
+  ParameterNotFound: "NOT_FOUND",
+  ParameterVersionNotFound: "NOT_FOUND",
+  InvalidKeyId: "DECRYPTION_FAILED",
+  InternalServerError: "TRANSPORT",
+  InvalidFilterKey: "INVALID_REQUEST",
+  InvalidFilterOption: "INVALID_REQUEST",
+  InvalidFilterValue: "INVALID_REQUEST",
+  ValidationException: "INVALID_REQUEST",
+  // Common to every AWS service
+  AccessDeniedException: "ACCESS_DENIED",
+  AccessDenied: "ACCESS_DENIED",
+  UnrecognizedClientException: "ACCESS_DENIED",
+  InvalidSignatureException: "ACCESS_DENIED",
+  SignatureDoesNotMatch: "ACCESS_DENIED",
+  IncompleteSignature: "ACCESS_DENIED",
+  MissingAuthenticationToken: "ACCESS_DENIED",
+  InvalidClientTokenId: "ACCESS_DENIED",
+  ExpiredToken: "ACCESS_DENIED",
+  ExpiredTokenException: "ACCESS_DENIED",
+  KMSAccessDeniedException: "DECRYPTION_FAILED",
+  KMSDisabledException: "DECRYPTION_FAILED",
+  KMSInvalidStateException: "DECRYPTION_FAILED",
+  ThrottlingException: "THROTTLED",
+  Throttling: "THROTTLED",
+  ThrottledException: "THROTTLED",
+  TooManyRequestsException: "THROTTLED",
+  RequestLimitExceeded: "THROTTLED",
+  ProvisionedThroughputExceededException: "THROTTLED",
+  SlowDown: "THROTTLED",
+  RequestTimeout: "TIMEOUT",
+  RequestTimeoutException: "TIMEOUT",
+  TimeoutError: "TIMEOUT",
+  AbortError: "ABORTED",
+  CredentialsProviderError: "CREDENTIALS",
+  ServiceUnavailable: "TRANSPORT",
+  ServiceUnavailableException: "TRANSPORT",
+  InternalFailure: "TRANSPORT",
+  // Node network errors (error.code)
+  ECONNREFUSED: "TRANSPORT",
+  ECONNRESET: "TRANSPORT",
+  ETIMEDOUT: "TIMEOUT",
+  ENOTFOUND: "TRANSPORT",
+  EAI_AGAIN: "TRANSPORT",
+  EPIPE: "TRANSPORT",
+};
+
+/**
+ * The code for an AWS error name such as `ResourceNotFoundException`. The name may carry a
+ * namespace prefix (`com.amazonaws...#Name`) or a suffix (`Name:http://...`), as `__type` does.
+ */
+export function codeForAwsName(name: string | undefined, status?: number): SecretsErrorCode {
+  const bare = name?.split("#").pop()?.split(":")[0];
+  const code = bare === undefined ? undefined : CODES_BY_AWS_NAME[bare];
+  if (code) return code;
+  if (status === 429) return "THROTTLED";
+  if (status === 403) return "ACCESS_DENIED";
+  if (status === 404) return "NOT_FOUND";
+  if (status === 408) return "TIMEOUT";
+  if (status !== undefined && status >= 400 && status < 500) return "INVALID_REQUEST";
+  return "TRANSPORT";
+}
+
+interface AwsErrorShape {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $retryable?: unknown;
+}
+
+/** Where an AWS call failed, for {@link toSecretsError}. */
+export interface AwsErrorContext {
+  readonly operation: string;
+  readonly secretId?: string | undefined;
+  readonly transport: string;
+}
+
+/**
+ * Wraps anything an AWS SDK call threw in a {@link SecretsError}. The SDK error is kept as `cause`:
+ * AWS error messages name resources, never their values.
+ */
+export function toSecretsError(error: unknown, context: AwsErrorContext): SecretsError {
+  if (error instanceof SecretsError) return error;
+  const shape = (typeof error === "object" && error !== null ? error : {}) as AwsErrorShape;
+  const status = typeof shape.$metadata?.httpStatusCode === "number" ? shape.$metadata.httpStatusCode : undefined;
+  const name = typeof shape.name === "string" ? shape.name : undefined;
+  const nodeCode = typeof shape.code === "string" ? shape.code : undefined;
+  let code = codeForAwsName(name, status);
+  if (code === "TRANSPORT" && nodeCode) code = codeForAwsName(nodeCode, status);
+  const detail = [status, name ?? nodeCode].filter((part) => part !== undefined).join(" ");
+  return new SecretsError({
+    code,
+    operation: context.operation,
+    secretId: context.secretId,
+    transport: context.transport,
+    status,
+    detail: detail || undefined,
+    cause: error,
+  });
+}

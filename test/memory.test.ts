@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { createSecretsClient, memoryTransport } from "../src/index.js";
+import { testTransport } from "./helpers/transport-contract.js";
+
+testTransport({
+  name: "memory",
+  async setup(fixtures) {
+    const transport = memoryTransport();
+    for (const [name, versions] of Object.entries(fixtures)) {
+      for (const version of versions) {
+        transport.set(name, version.value, { versionId: version.versionId, versionStages: version.stages });
+      }
+    }
+    return { transport };
+  },
+});
+
+describe("memoryTransport", () => {
+  it("stores objects as JSON text", async () => {
+    const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": { port: 5432 } }) });
+
+    expect(await secrets.getSecret("prod/db")).toBe('{"port":5432}');
+  });
+
+  it("moves AWSCURRENT to AWSPREVIOUS when a new value is set, like a rotation", async () => {
+    const transport = memoryTransport({ "prod/db": { password: "one" } });
+    const secrets = createSecretsClient({ transport });
+
+    transport.set("prod/db", { password: "two" });
+
+    expect(await secrets.getSecretJson("prod/db")).toEqual({ password: "two" });
+    expect(await secrets.getSecretJson("prod/db", { versionStage: "AWSPREVIOUS" })).toEqual({ password: "one" });
+  });
+
+  it("finds a secret by its ARN", async () => {
+    const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": "x" }) });
+
+    expect(await secrets.getSecret("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db")).toBe("x");
+  });
+});

@@ -1,0 +1,176 @@
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSecretsClient, isSecretsError, type SecretsErrorCode, sdkTransport } from "../src/index.js";
+import { awsError } from "./helpers/aws-json-server.js";
+import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
+import { fakeArn, startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
+import { CURRENT_VERSION, FIXTURES } from "./helpers/fixtures.js";
+import { testTransport } from "./helpers/transport-contract.js";
+
+testTransport({
+  name: "sdk",
+  async setup(fixtures) {
+    const server = await startFakeSecretsManager(fixtures);
+    return { transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }), cleanup: server.close };
+  },
+});
+
+describe("sdkTransport against a loopback Secrets Manager", () => {
+  let server: Awaited<ReturnType<typeof startFakeSecretsManager>>;
+
+  beforeAll(async () => {
+    server = await startFakeSecretsManager(FIXTURES, 7);
+  });
+  afterAll(() => server.close());
+
+  const client = (maxAttempts = 3) =>
+    createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1", maxAttempts }) });
+
+  it("sends a signed GetSecretValue request with the id and version stage", async () => {
+    const before = server.calls("GetSecretValue").length;
+
+    await client().getSecret("app/versioned", { versionStage: "AWSPREVIOUS" });
+
+    const request = server.calls("GetSecretValue")[before];
+    expect(request?.body).toEqual({ SecretId: "app/versioned", VersionStage: "AWSPREVIOUS" });
+    expect(String(request?.headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTESTTESTTESTTEST\//);
+    expect(request?.headers["x-amz-target"]).toBe("secretsmanager.GetSecretValue");
+  });
+
+  it("reads by full ARN and by partial ARN", async () => {
+    const arn = fakeArn("app/text");
+
+    expect(await client().getSecret(arn)).toBe(`text-${CANARY}`);
+    expect(await client().getSecret(arn.slice(0, -7))).toBe(`text-${CANARY}`);
+  });
+
+  it("returns metadata with the ARN and a Date for CreatedDate", async () => {
+    const value = await client().getSecretValue("app/json");
+
+    expect(value.arn).toBe(fakeArn("app/json"));
+    expect(value.versionId).toBe(CURRENT_VERSION);
+    expect(value.createdDate).toBeInstanceOf(Date);
+  });
+
+  it("retries a throttled call and succeeds", async () => {
+    let attempts = 0;
+    server.handle({
+      GetSecretValue: () => {
+        attempts++;
+        return attempts < 3
+          ? awsError(400, "ThrottlingException", "Rate exceeded")
+          : { body: { Name: "flaky", SecretString: "ok" } };
+      },
+    });
+
+    expect(await client().getSecret("flaky")).toBe("ok");
+    expect(attempts).toBe(3);
+  });
+
+  it("throws THROTTLED once retries are exhausted, marked retryable", async () => {
+    server.handle({ GetSecretValue: () => awsError(400, "ThrottlingException", "Rate exceeded") });
+
+    const error = await rejectionOf(client(2).getSecret("flaky"));
+
+    expect(isSecretsError(error, "THROTTLED")).toBe(true);
+    expect((error as { retryable: boolean }).retryable).toBe(true);
+  });
+
+  const errorCases: [string, number, string, SecretsErrorCode][] = [
+    ["access denied", 400, "AccessDeniedException", "ACCESS_DENIED"],
+    ["a decryption failure", 400, "DecryptionFailure", "DECRYPTION_FAILED"],
+    ["a secret scheduled for deletion", 400, "InvalidRequestException", "INVALID_REQUEST"],
+    ["an invalid parameter", 400, "InvalidParameterException", "INVALID_REQUEST"],
+    ["an internal service error", 500, "InternalServiceError", "TRANSPORT"],
+    ["an expired token", 400, "ExpiredTokenException", "ACCESS_DENIED"],
+    ["a not-found", 400, "ResourceNotFoundException", "NOT_FOUND"],
+  ];
+  for (const [label, status, type, code] of errorCases) {
+    it(`maps ${label} (${type}) to ${code}, keeping the SDK error as cause`, async () => {
+      server.handle({ GetSecretValue: () => awsError(status, type, `${type} for app/json`) });
+
+      const error = await rejectionOf(client(1).getSecret("app/json"));
+
+      expect(isSecretsError(error, code)).toBe(true);
+      expect((error as Error).message).toContain('"app/json"');
+      expect((error as Error).message).toContain("[sdk]");
+      expect(((error as Error).cause as Error).name).toBe(type);
+      expectNoLeak(error);
+    });
+  }
+
+  it("maps a refused connection to TRANSPORT", async () => {
+    const secrets = createSecretsClient({
+      transport: sdkTransport({ endpoint: "http://127.0.0.1:9", region: "us-east-1", maxAttempts: 1 }),
+    });
+
+    const error = await rejectionOf(secrets.getSecret("app/json"));
+
+    expect(isSecretsError(error, "TRANSPORT")).toBe(true);
+  });
+
+  it("maps an aborted call to ABORTED", async () => {
+    server.handle({
+      GetSecretValue: () => new Promise((resolve) => setTimeout(() => resolve({ body: { Name: "slow" } }), 2_000)),
+    });
+
+    const error = await rejectionOf(client().getSecret("slow", { signal: AbortSignal.timeout(50) }));
+
+    expect(isSecretsError(error, "ABORTED")).toBe(true);
+  });
+
+  it("uses a caller-built SecretsManagerClient", async () => {
+    server.handle({ GetSecretValue: () => ({ body: { Name: "own", SecretString: "from-own-client" } }) });
+    const own = new SecretsManagerClient({ endpoint: server.endpoint, region: "eu-central-1" });
+    const secrets = createSecretsClient({ transport: sdkTransport({ client: own }) });
+
+    expect(await secrets.getSecret("own")).toBe("from-own-client");
+    expect(String(server.requests.at(-1)?.headers.authorization)).toContain("/eu-central-1/secretsmanager/");
+    own.destroy();
+  });
+
+  it("rejects a client mixed with client options as CONFIG", () => {
+    const own = new SecretsManagerClient({ region: "us-east-1" });
+
+    const attempt = () => sdkTransport({ client: own, region: "eu-west-1" } as never);
+
+    expect(attempt).toThrow(/pass either "client" or "region"/);
+    own.destroy();
+  });
+});
+
+describe("sdkTransport batch reads", () => {
+  it("reads 45 ids with BatchGetSecretValue in chunks of 20, following pages", async () => {
+    const fixtures = Object.fromEntries(
+      Array.from({ length: 44 }, (_, index) => [
+        `batch/${index}`,
+        [{ versionId: CURRENT_VERSION, stages: ["AWSCURRENT"], value: JSON.stringify({ index }) }],
+      ]),
+    );
+    const server = await startFakeSecretsManager(fixtures, 7);
+    const secrets = createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }) });
+    const ids = [...Object.keys(fixtures), "batch/missing"];
+
+    const results = await secrets.getSecretsJson<{ index: number }>(ids);
+
+    expect(results).toHaveLength(45);
+    expect(results.slice(0, 44).every((result, index) => result.ok && result.value.index === index)).toBe(true);
+    const missing = results[44];
+    expect(missing?.ok === false && missing.error.code).toBe("NOT_FOUND");
+    const batchCalls = server.calls("BatchGetSecretValue");
+    expect(batchCalls.every((call) => (call.body.SecretIdList as string[]).length <= 20)).toBe(true);
+    expect(batchCalls.length).toBe(3 + 3 + 1); // 20 ids over 3 pages, 20 over 3, 5 over 1
+    expect(server.calls("GetSecretValue")).toHaveLength(0);
+    await server.close();
+  });
+
+  it("matches results requested by ARN", async () => {
+    const server = await startFakeSecretsManager(FIXTURES);
+    const secrets = createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }) });
+
+    const [result] = await secrets.getSecretsJson([fakeArn("app/json")]);
+
+    expect(result?.ok).toBe(true);
+    await server.close();
+  });
+});

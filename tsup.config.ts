@@ -1,0 +1,18 @@
+import { defineConfig } from "tsup";
+
+/** One entry per public subpath; package.json "exports" must list the same ones. */
+export const entries = {
+  index: "src/index.ts",
+};
+
+export default defineConfig({
+  entry: entries,
+  format: ["esm", "cjs"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "node20",
+  platform: "node",
+  splitting: true,
+  treeshake: true,
+});
