@@ -6,8 +6,8 @@
  *   npm run example
  */
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
 import { createSecretsClient, isSecretsError } from "secretwrangler";
+import { z } from "zod";
 
 const DbSecret = z.object({
   engine: z.literal("postgres"),

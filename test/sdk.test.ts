@@ -148,7 +148,9 @@ describe("sdkTransport batch reads", () => {
       ]),
     );
     const server = await startFakeSecretsManager(fixtures, 7);
-    const secrets = createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }) });
+    const secrets = createSecretsClient({
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }),
+    });
     const ids = [...Object.keys(fixtures), "batch/missing"];
 
     const results = await secrets.getSecretsJson<{ index: number }>(ids);
@@ -166,7 +168,9 @@ describe("sdkTransport batch reads", () => {
 
   it("matches results requested by ARN", async () => {
     const server = await startFakeSecretsManager(FIXTURES);
-    const secrets = createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }) });
+    const secrets = createSecretsClient({
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }),
+    });
 
     const [result] = await secrets.getSecretsJson([fakeArn("app/json")]);
 

@@ -195,7 +195,10 @@ class DefaultSecretsClient implements SecretsClient {
     return secretText(await this.#fetch(id, options), this.#context(id));
   }
 
-  async getSecretJson(id: string, options?: ReadOptions & { readonly schema?: StandardSchemaV1 | undefined }): Promise<never> {
+  async getSecretJson(
+    id: string,
+    options?: ReadOptions & { readonly schema?: StandardSchemaV1 | undefined },
+  ): Promise<never> {
     return this.#validated(await this.#fetch(id, options), id, options?.schema) as never;
   }
 

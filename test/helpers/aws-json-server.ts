@@ -20,7 +20,10 @@ export type AwsJsonReply =
   | { readonly status: number; readonly error: string; readonly message?: string };
 
 /** Handles one operation; may be async. Throwing answers 500. */
-export type AwsJsonHandler = (body: Record<string, unknown>, request: RecordedRequest) => AwsJsonReply | Promise<AwsJsonReply>;
+export type AwsJsonHandler = (
+  body: Record<string, unknown>,
+  request: RecordedRequest,
+) => AwsJsonReply | Promise<AwsJsonReply>;
 
 /** A running server. */
 export interface AwsJsonServer {

@@ -24,7 +24,9 @@ export const leakySchema: StandardSchemaV1<unknown, never> = {
     version: 1,
     vendor: "test",
     validate(value) {
-      return { issues: [{ message: "never valid", path: [{ key: "password" }], input: value } as StandardSchemaV1.Issue] };
+      return {
+        issues: [{ message: "never valid", path: [{ key: "password" }], input: value } as StandardSchemaV1.Issue],
+      };
     },
   },
 };
