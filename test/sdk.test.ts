@@ -119,6 +119,21 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
     expect(isSecretsError(error, "ABORTED")).toBe(true);
   });
 
+  it("maps a request that outlives requestTimeoutMs to TIMEOUT", async () => {
+    server.handle({
+      GetSecretValue: () => new Promise((resolve) => setTimeout(() => resolve({ body: { Name: "slow" } }), 2_000)),
+    });
+    const secrets = createSecretsClient({
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1, requestTimeoutMs: 100 }),
+    });
+
+    const error = await rejectionOf(secrets.getSecret("slow"));
+
+    expect(isSecretsError(error, "TIMEOUT")).toBe(true);
+    expect((error as { retryable: boolean }).retryable).toBe(true);
+    expectNoLeak(error);
+  });
+
   it("uses a caller-built SecretsManagerClient", async () => {
     server.handle({ GetSecretValue: () => ({ body: { Name: "own", SecretString: "from-own-client" } }) });
     const own = new SecretsManagerClient({ endpoint: server.endpoint, region: "eu-central-1" });

@@ -1,0 +1,128 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { isSecretsError, SecretsError } from "../src/index.js";
+import { validateWithSchema } from "../src/schema.js";
+import { parseJsonText } from "../src/secrets/decode.js";
+import { codeForAwsName, toSecretsError } from "../src/transports/aws-errors.js";
+import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
+
+describe("SecretsError", () => {
+  it("names the transport, the operation, the id and the code in its message", () => {
+    const error = new SecretsError({
+      code: "NOT_FOUND",
+      operation: "getSecretValue",
+      secretId: "db/creds",
+      transport: "agent",
+      detail: "404 Not Found",
+    });
+
+    expect(error.message).toMatchInlineSnapshot(
+      `"[secretwrangler] [agent] getSecretValue "db/creds" failed (NOT_FOUND): 404 Not Found"`,
+    );
+    expect(error.name).toBe("SecretsError");
+  });
+
+  it("derives retryable from the code unless told", () => {
+    expect(new SecretsError({ code: "THROTTLED", operation: "x" }).retryable).toBe(true);
+    expect(new SecretsError({ code: "NOT_FOUND", operation: "x" }).retryable).toBe(false);
+    expect(new SecretsError({ code: "NOT_FOUND", operation: "x", retryable: true }).retryable).toBe(true);
+  });
+
+  it("serializes to a value-free object with JSON.stringify", () => {
+    const error = new SecretsError({ code: "ACCESS_DENIED", operation: "getSecretValue", secretId: "a", status: 400 });
+
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: "SecretsError",
+      code: "ACCESS_DENIED",
+      message: error.message,
+      operation: "getSecretValue",
+      secretId: "a",
+      retryable: false,
+      status: 400,
+    });
+  });
+
+  it("shows its cause in util.inspect", () => {
+    const error = new SecretsError({ code: "TRANSPORT", operation: "x", cause: new Error("socket hang up") });
+
+    expect(inspect(error)).toContain("socket hang up");
+  });
+});
+
+describe("isSecretsError", () => {
+  it("narrows by one or more codes", () => {
+    const error: unknown = new SecretsError({ code: "TIMEOUT", operation: "x" });
+
+    expect(isSecretsError(error)).toBe(true);
+    expect(isSecretsError(error, "TIMEOUT", "THROTTLED")).toBe(true);
+    expect(isSecretsError(error, "NOT_FOUND")).toBe(false);
+    expect(isSecretsError(new Error("x"))).toBe(false);
+  });
+
+  it("recognizes an error from another copy of the library by name and code", () => {
+    const foreign = Object.assign(new Error("x"), { name: "SecretsError", code: "NOT_FOUND" });
+
+    expect(isSecretsError(foreign, "NOT_FOUND")).toBe(true);
+  });
+});
+
+describe("AWS error mapping", () => {
+  it.each([
+    ["ResourceNotFoundException", "NOT_FOUND"],
+    ["com.amazonaws.secretsmanager#ResourceNotFoundException", "NOT_FOUND"],
+    ["ParameterNotFound", "NOT_FOUND"],
+    ["AccessDeniedException:http://internal.amazon.com/coral/", "ACCESS_DENIED"],
+    ["ThrottlingException", "THROTTLED"],
+    ["DecryptionFailure", "DECRYPTION_FAILED"],
+    ["InvalidRequestException", "INVALID_REQUEST"],
+    ["CredentialsProviderError", "CREDENTIALS"],
+    ["SomethingNew", "TRANSPORT"],
+  ] as const)("maps %s to %s", (name, code) => {
+    expect(codeForAwsName(name)).toBe(code);
+  });
+
+  it("falls back on the HTTP status for unknown names", () => {
+    expect(codeForAwsName(undefined, 429)).toBe("THROTTLED");
+    expect(codeForAwsName("Weird", 403)).toBe("ACCESS_DENIED");
+    expect(codeForAwsName("Weird", 404)).toBe("NOT_FOUND");
+    expect(codeForAwsName("Weird", 503)).toBe("TRANSPORT");
+  });
+
+  it("maps Node network error codes", () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" });
+
+    expect(toSecretsError(refused, { operation: "getSecretValue", transport: "sdk" }).code).toBe("TRANSPORT");
+  });
+
+  it("passes a SecretsError through unchanged", () => {
+    const original = new SecretsError({ code: "CONFIG", operation: "x" });
+
+    expect(toSecretsError(original, { operation: "y", transport: "sdk" })).toBe(original);
+  });
+});
+
+describe("value-free parsing and validation errors", () => {
+  it("never quotes the input of broken JSON, whatever JSON.parse says", () => {
+    for (const text of [CANARY, `{"a": ${CANARY}}`, `["${CANARY}"`, `{"${CANARY}": 1,}`]) {
+      let caught: unknown;
+      try {
+        parseJsonText(text, { secretId: "s", transport: "memory" });
+      } catch (error) {
+        caught = error;
+      }
+
+      expect(isSecretsError(caught, "NOT_JSON")).toBe(true);
+      expectNoLeak(caught);
+    }
+  });
+
+  it("says an empty value is empty", () => {
+    expect(() => parseJsonText("  ", { secretId: "s", transport: "memory" })).toThrow(/the value is empty/);
+  });
+
+  it("rejects something that is not a Standard Schema as CONFIG", async () => {
+    const error = await rejectionOf(validateWithSchema({} as never, {}));
+
+    expect(isSecretsError(error, "CONFIG")).toBe(true);
+  });
+});
