@@ -38,6 +38,11 @@ export interface AwsClientConfigOptions {
   readonly session?: AwsClientFactory | undefined;
   /** Attempts per call, including the first, for the SDK's retry strategy. @default 3 */
   readonly maxAttempts?: number | undefined;
+  /**
+   * Milliseconds one HTTP attempt may take (socket connect and response) before it fails with
+   * `TIMEOUT`; the SDK retries it within `maxAttempts`. @default the SDK's (none)
+   */
+  readonly requestTimeoutMs?: number | undefined;
   readonly client?: never;
 }
 
@@ -50,6 +55,7 @@ export interface AwsClientInstanceOption<C> {
   readonly credentials?: never;
   readonly session?: never;
   readonly maxAttempts?: never;
+  readonly requestTimeoutMs?: never;
 }
 
 /** Either a client or the options to build one, never both. */
@@ -70,7 +76,7 @@ export interface SdkModuleSpec<M, C> {
 /** Checks that `client` and the build options are not mixed; throws `CONFIG` naming the options. */
 export function assertClientOptions(options: Record<string, unknown>, transport: string): void {
   if (options.client === undefined) return;
-  const mixed = ["region", "endpoint", "credentials", "session", "maxAttempts"].filter(
+  const mixed = ["region", "endpoint", "credentials", "session", "maxAttempts", "requestTimeoutMs"].filter(
     (key) => options[key] !== undefined,
   );
   if (mixed.length > 0) {
@@ -131,6 +137,13 @@ export function lazySdk<M, C extends { destroy(): void }>(
       if (options.endpoint !== undefined) config.endpoint = options.endpoint;
       if (options.credentials !== undefined) config.credentials = options.credentials;
       if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts;
+      if (options.requestTimeoutMs !== undefined) {
+        config.requestHandler = {
+          requestTimeout: options.requestTimeoutMs,
+          connectionTimeout: options.requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        };
+      }
       built = options.session
         ? options.session.client(ClientClass as new (config: never) => C, config)
         : new ClientClass(config);
