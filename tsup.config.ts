@@ -3,6 +3,8 @@ import { defineConfig } from "tsup";
 /** One entry per public subpath; package.json "exports" must list the same ones. */
 export const entries = {
   index: "src/index.ts",
+  db: "src/db/index.ts",
+  agent: "src/agent/index.ts",
 };
 
 export default defineConfig({

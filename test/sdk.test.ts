@@ -99,6 +99,34 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
     });
   }
 
+  it("keeps the session token the call was signed with out of the error", async () => {
+    const sessionToken = `token-${CANARY}`;
+    server.handle({ GetSecretValue: () => awsError(400, "AccessDeniedException", "not allowed") });
+    const secrets = createSecretsClient({
+      transport: sdkTransport({
+        endpoint: server.endpoint,
+        region: "us-east-1",
+        maxAttempts: 1,
+        credentials: { accessKeyId: "AKIDTEST", secretAccessKey: `key-${CANARY}`, sessionToken },
+      }),
+    });
+
+    const error = await rejectionOf(secrets.getSecret("app/json"));
+
+    expect(isSecretsError(error, "ACCESS_DENIED")).toBe(true);
+    expect(server.requests.at(-1)?.headers["x-amz-security-token"]).toBe(sessionToken);
+    expectNoLeak(error, [sessionToken, `key-${CANARY}`]);
+  });
+
+  it("keeps the body of an unreadable response out of the error", async () => {
+    server.handle({ GetSecretValue: () => ({ status: 200, body: `not json ${CANARY}` }) });
+
+    const error = await rejectionOf(client(1).getSecret("app/json"));
+
+    expect(isSecretsError(error)).toBe(true);
+    expectNoLeak(error);
+  });
+
   it("maps a refused connection to TRANSPORT", async () => {
     const secrets = createSecretsClient({
       transport: sdkTransport({ endpoint: "http://127.0.0.1:9", region: "us-east-1", maxAttempts: 1 }),

@@ -2,10 +2,32 @@
  * The secrets client: the typed reads (`getSecret`, `getSecretJson`, `getSecretBinary`,
  * `getSecretValue`, `getSecretsJson`) on top of one transport.
  */
+import { type CachedTransport, cachedTransport } from "../cache/cached-transport.js";
+import type { CacheOptions } from "../cache/options.js";
+import type { DbEngine } from "../db/engines.js";
+import type { DbSecretFor, ParseDbSecretOptions } from "../db/types.js";
 import { SecretsError } from "../errors.js";
+import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../parameters/read.js";
+import type {
+  ParameterMap,
+  ParameterReadOptions,
+  ParametersByPathReadOptions,
+  ParametersReadOptions,
+  ParameterTree,
+  ParameterValue,
+  ParameterValueOf,
+} from "../parameters/types.js";
 import { type InferSchemaOutput, type StandardSchemaV1, validateWithSchema } from "../schema.js";
+import type { AwsClientFactory } from "../transports/aws-client.js";
 import { resolveTransport, type TransportSpec } from "../transports/from-env.js";
-import type { BatchResult, SecretRecord, SecretRequest, SecretVersionOptions, Transport } from "../transports/types.js";
+import type {
+  BatchResult,
+  ParameterType,
+  SecretRecord,
+  SecretRequest,
+  SecretVersionOptions,
+  Transport,
+} from "../transports/types.js";
 import { type DecodeContext, parseJsonText, secretBytes, secretText } from "./decode.js";
 import { deepFreeze } from "./freeze.js";
 
@@ -15,6 +37,11 @@ export interface ReadOptions extends SecretVersionOptions {
   readonly signal?: AbortSignal | undefined;
   /** Skip every cache on the way (this client's and the agent's) and store the fresh value. */
   readonly forceRefresh?: boolean | undefined;
+  /**
+   * Accept this client's cached value only if it was fetched less than this many milliseconds ago;
+   * otherwise wait for a fresh one.
+   */
+  readonly maxAgeMs?: number | undefined;
 }
 
 /** Options of a JSON read with a schema; the result type is the schema's output. */
@@ -22,6 +49,11 @@ export interface SchemaReadOptions<S extends StandardSchemaV1> extends ReadOptio
   /** Any Standard Schema validator (zod 4, valibot, arktype, ...). */
   readonly schema: S;
 }
+
+/** Options of {@link SecretsClient.getDbSecret}: a read plus the expected engine and connection defaults. */
+export interface DbSecretReadOptions<E extends DbEngine | undefined = DbEngine | undefined>
+  extends ReadOptions,
+    ParseDbSecretOptions<E> {}
 
 /** Options of a batch JSON read. */
 export interface BatchReadOptions {
@@ -39,6 +71,18 @@ export interface SecretsClientOptions {
    * @default from `SECRETWRANGLER_TRANSPORT`, else `"sdk"`
    */
   readonly transport?: Transport | TransportSpec | undefined;
+  /**
+   * The cache in front of the transport (see `docs/caching.md`), or `false` for none, e.g. with the
+   * agent transport, which caches already.
+   * @default on: `ttlMs` 5 minutes, `maxEntries` 1000, `staleOnError` true; off for the agent transport
+   */
+  readonly cache?: CacheOptions | false | undefined;
+  /**
+   * An `AwsSession` (region, credentials, assumed role) for the AWS transport a spec names (`sdk`,
+   * and the SDK fallback of `auto`): `createSecretsClient({ session })` reads through
+   * `sdkTransport({ session })`. Not with a transport object: build that one with the session.
+   */
+  readonly session?: AwsClientFactory | undefined;
 }
 
 /**
@@ -102,6 +146,81 @@ export interface SecretsClient {
     options?: BatchReadOptions & { readonly schema?: undefined },
   ): Promise<BatchResult<T>[]>;
   /**
+   * Reads a database login (the JSON Secrets Manager and RDS keep) and returns it parsed, validated
+   * and normalized, typed by engine: port as a number, `dbname` / `host` / `username` whatever the
+   * secret spelled, engine defaults applied. Spread it into a driver with the adapters of
+   * `secretwrangler/db` (`pgOptions`, `mysql2Options`, `mssqlOptions`, `connectionUrl`). Loads zod
+   * on first use, not before.
+   * @example
+   * ```ts
+   * const db = await secrets.getDbSecret('prod/db', { engine: 'postgres' });
+   * const pool = new pg.Pool({ ...pgOptions(db), max: 10 });
+   * ```
+   */
+  getDbSecret<E extends DbEngine | undefined = undefined>(
+    id: string,
+    options?: DbSecretReadOptions<E>,
+  ): Promise<DbSecretFor<E>>;
+  /**
+   * Reads an SSM parameter: a `String` or `SecureString` as a string, a `StringList` as a string
+   * array. `decrypt` defaults to true. Pass `type` to narrow the result type (checked at run time).
+   * @example
+   * ```ts
+   * const apiUrl = await secrets.getParameter('/my-app/prod/api-url', { type: 'String' });
+   * const hosts = await secrets.getParameter('/my-app/prod/hosts', { type: 'StringList' }); // string[]
+   * const flag = await secrets.getParameter('/my-app/prod/flag', { label: 'live' });
+   * ```
+   */
+  getParameter<T extends ParameterType>(
+    name: string,
+    options: ParameterReadOptions & { readonly type: T },
+  ): Promise<ParameterValueOf<T>>;
+  getParameter(name: string, options?: ParameterReadOptions): Promise<string | string[]>;
+  /**
+   * Reads an SSM parameter version with its metadata (type, version, ARN, selector, last change).
+   * `value` is the raw text: a `StringList` is still comma-joined.
+   * @example
+   * ```ts
+   * const { value, version } = await secrets.getParameterValue('/my-app/prod/flag', { version: 3 });
+   * ```
+   */
+  getParameterValue(name: string, options?: ParameterReadOptions): Promise<ParameterValue>;
+  /**
+   * Reads many SSM parameters, 10 per call on the SDK transport. Each name gets its own result, in
+   * order; a missing name does not fail the others. A name may carry a selector (`/app/flag:3`).
+   * @example
+   * ```ts
+   * for (const result of await secrets.getParameters(['/a', '/b'])) {
+   *   if (result.ok) use(result.value); else log(result.error.code);
+   * }
+   * ```
+   */
+  getParameters(names: readonly string[], options?: ParametersReadOptions): Promise<BatchResult<string | string[]>[]>;
+  /**
+   * Reads every parameter under a path (all pages) as a deep-frozen nested object, or a flat map with
+   * `shape: 'flat'`; with a schema, the result is validated and typed.
+   * @example
+   * ```ts
+   * const config = await secrets.getParametersByPath('/my-app/prod', { keys: 'camelCase', schema: AppConfig });
+   * ```
+   */
+  getParametersByPath<S extends StandardSchemaV1>(
+    path: string,
+    options: ParametersByPathReadOptions & { readonly schema: S },
+  ): Promise<InferSchemaOutput<S>>;
+  getParametersByPath(
+    path: string,
+    options: ParametersByPathReadOptions & { readonly shape: "flat"; readonly schema?: undefined },
+  ): Promise<ParameterMap>;
+  getParametersByPath(
+    path: string,
+    options?: ParametersByPathReadOptions & { readonly shape?: "tree" | undefined; readonly schema?: undefined },
+  ): Promise<ParameterTree>;
+  getParametersByPath(
+    path: string,
+    options?: ParametersByPathReadOptions & { readonly schema?: undefined },
+  ): Promise<ParameterTree | ParameterMap>;
+  /**
    * A new client with these options laid over this one's.
    * @example
    * ```ts
@@ -109,6 +228,23 @@ export interface SecretsClient {
    * ```
    */
   extend(options: SecretsClientOptions): SecretsClient;
+  /**
+   * Forgets every cached value, e.g. between tests.
+   * @example
+   * ```ts
+   * afterEach(() => secrets.clearCache());
+   * ```
+   */
+  clearCache(): void;
+  /**
+   * Forgets the cached values of one secret id or parameter name (every version), e.g. in a
+   * rotation handler; the next read fetches.
+   * @example
+   * ```ts
+   * secrets.invalidate('prod/db');
+   * ```
+   */
+  invalidate(id: string): void;
   /** Releases the transport's sockets and clients. */
   close(): Promise<void>;
 }
@@ -120,8 +256,12 @@ export interface SecretsClient {
  */
 interface Derived {
   json?: unknown;
-  readonly validated: WeakMap<object, Promise<unknown>>;
+  /** Per schema: the validation in progress, then its frozen output, so a hit returns it synchronously. */
+  readonly validated: WeakMap<object, Promise<unknown> | { readonly output: unknown }>;
 }
+
+/** The DB secret schemas (and zod with them), loaded on the first `getDbSecret`. */
+let dbSchemas: Promise<typeof import("../db/schemas.js")> | undefined;
 
 function unsupported(transport: Transport, operation: string, secretId?: string): SecretsError {
   return new SecretsError({
@@ -137,22 +277,45 @@ class DefaultSecretsClient implements SecretsClient {
   readonly transport: Transport;
   readonly #options: SecretsClientOptions;
   readonly #derived = new WeakMap<SecretRecord, Derived>();
+  readonly #cache: CachedTransport | undefined;
 
   constructor(options: SecretsClientOptions) {
     this.#options = options;
-    this.transport = typeof options.transport === "object" ? options.transport : resolveTransport(options.transport);
+    if (typeof options.transport === "object" && options.session !== undefined) {
+      throw new SecretsError({
+        code: "CONFIG",
+        operation: "createSecretsClient",
+        detail: 'pass either a transport object or "session", not both',
+        hint: "Build the transport with the session: sdkTransport({ session })",
+      });
+    }
+    const transport =
+      typeof options.transport === "object"
+        ? options.transport
+        : resolveTransport(options.transport, { session: options.session });
+    // The agent transport's backend (the Secrets Manager Agent / Lambda extension) caches already, so
+    // it gets no second cache unless one is asked for (docs/transports/agent.md, "Caching").
+    const cacheOff = options.cache === false || (options.cache === undefined && transport.name === "agent");
+    this.#cache = cacheOff ? undefined : cachedTransport(transport, options.cache);
+    this.transport = this.#cache ?? transport;
+  }
+
+  /** The cached record, when one can be served without waiting: the synchronous hit path. */
+  #peek(id: string, options: ReadOptions | undefined): SecretRecord | undefined {
+    return this.#cache?.peekSecretValue(id, options);
   }
 
   #fetch(id: string, options: ReadOptions = {}): Promise<SecretRecord> {
     if (typeof id !== "string" || id === "") {
       return Promise.reject(new TypeError("secret id must be a non-empty string"));
     }
-    const request: SecretRequest = {
+    const request: SecretRequest & Pick<ReadOptions, "maxAgeMs"> = {
       id,
       versionId: options.versionId,
       versionStage: options.versionStage,
       signal: options.signal,
       forceRefresh: options.forceRefresh,
+      maxAgeMs: options.maxAgeMs,
     };
     return this.transport.getSecretValue(request);
   }
@@ -183,32 +346,43 @@ class DefaultSecretsClient implements SecretsClient {
     const json = this.#json(record, id);
     if (schema === undefined) return json;
     const { validated } = this.#derive(record);
-    let result = validated.get(schema);
-    if (!result) {
-      result = validateWithSchema(schema, json, { secretId: id, transport: this.transport.name }).then(deepFreeze);
-      validated.set(schema, result);
-    }
-    return result;
+    const known = validated.get(schema);
+    if (known !== undefined) return known instanceof Promise ? known : known.output;
+    const validation = validateWithSchema(schema, json, { secretId: id, transport: this.transport.name }).then(
+      (result) => {
+        const output = deepFreeze(result);
+        validated.set(schema, { output });
+        return output;
+      },
+    );
+    validated.set(schema, validation);
+    return validation;
   }
 
   async getSecret(id: string, options?: ReadOptions): Promise<string> {
-    return secretText(await this.#fetch(id, options), this.#context(id));
+    return secretText(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
   }
 
   async getSecretJson(
     id: string,
     options?: ReadOptions & { readonly schema?: StandardSchemaV1 | undefined },
   ): Promise<never> {
-    return this.#validated(await this.#fetch(id, options), id, options?.schema) as never;
+    const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
+    return this.#validated(record, id, options?.schema) as never;
   }
 
   async getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array> {
-    return secretBytes(await this.#fetch(id, options), this.#context(id));
+    return secretBytes(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
   }
 
   async getSecretValue(id: string, options?: ReadOptions): Promise<SecretValue> {
-    const record = await this.#fetch(id, options);
-    return { ...record, secretBinary: record.secretBinary && Uint8Array.from(record.secretBinary) };
+    const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
+    // Copies of the parts that cannot be frozen: the record may be shared by the cache.
+    return {
+      ...record,
+      createdDate: record.createdDate && new Date(record.createdDate),
+      secretBinary: record.secretBinary && Uint8Array.from(record.secretBinary),
+    };
   }
 
   async getSecretsJson(
@@ -245,8 +419,39 @@ class DefaultSecretsClient implements SecretsClient {
     return results as never;
   }
 
+  async getDbSecret(id: string, options: DbSecretReadOptions = {}): Promise<never> {
+    const { engine, defaults, ...read } = options;
+    dbSchemas ??= import("../db/schemas.js");
+    const schema = (await dbSchemas).createDbSecretSchema({ engine, defaults });
+    return this.getSecretJson(id, { ...read, schema }) as never;
+  }
+
+  getParameter(name: string, options?: ParameterReadOptions): Promise<never> {
+    return readParameter(this.transport, name, options) as Promise<never>;
+  }
+
+  getParameterValue(name: string, options?: ParameterReadOptions): Promise<ParameterValue> {
+    return readParameterValue(this.transport, name, options);
+  }
+
+  getParameters(names: readonly string[], options?: ParametersReadOptions): Promise<BatchResult<string | string[]>[]> {
+    return readParameters(this.transport, names, options);
+  }
+
+  getParametersByPath(path: string, options?: ParametersByPathReadOptions): Promise<never> {
+    return readParametersByPath(this.transport, path, options) as Promise<never>;
+  }
+
   extend(options: SecretsClientOptions): SecretsClient {
     return new DefaultSecretsClient({ ...this.#options, ...options });
+  }
+
+  clearCache(): void {
+    this.#cache?.clear();
+  }
+
+  invalidate(id: string): void {
+    this.#cache?.invalidate(id);
   }
 
   async close(): Promise<void> {

@@ -73,9 +73,17 @@ export interface SdkModuleSpec<M, C> {
   readonly clientClass: (module: M) => new (config: never) => C;
 }
 
-/** Checks that `client` and the build options are not mixed; throws `CONFIG` naming the options. */
-export function assertClientOptions(options: Record<string, unknown>, transport: string): void {
-  if (options.client === undefined) return;
+/**
+ * Checks that own clients (`client`, or the keys in `clientKeys`) and the build options are not
+ * mixed; throws `CONFIG` naming the options.
+ */
+export function assertClientOptions(
+  options: Record<string, unknown>,
+  transport: string,
+  clientKeys: readonly string[] = ["client"],
+): void {
+  const clients = clientKeys.filter((key) => options[key] !== undefined);
+  if (clients.length === 0) return;
   const mixed = ["region", "endpoint", "credentials", "session", "maxAttempts", "requestTimeoutMs"].filter(
     (key) => options[key] !== undefined,
   );
@@ -84,7 +92,7 @@ export function assertClientOptions(options: Record<string, unknown>, transport:
       code: "CONFIG",
       operation: "createTransport",
       transport,
-      detail: `pass either "client" or ${mixed.map((key) => `"${key}"`).join(", ")}, not both`,
+      detail: `pass either ${clients.map((key) => `"${key}"`).join(" and ")} or ${mixed.map((key) => `"${key}"`).join(", ")}, not both`,
     });
   }
   if (options.session !== undefined && options.credentials !== undefined) {

@@ -91,9 +91,29 @@ export interface AwsErrorContext {
   readonly transport: string;
 }
 
+/** The fields of an SDK error that describe the failure without carrying the HTTP exchange. */
+const SAFE_FIELDS = ["name", "code", "$fault", "$metadata", "$retryable"] as const;
+
 /**
- * Wraps anything an AWS SDK call threw in a {@link SecretsError}. The SDK error is kept as `cause`:
- * AWS error messages name resources, never their values.
+ * A copy of an SDK error without `$response` or `$responseBodyText`; other values pass unchanged.
+ * The SDK attaches the raw HTTP exchange to its errors as a hidden, undeletable `$response`, whose
+ * request headers hold the session token the call was signed with; a response that failed to parse
+ * keeps its body text, which may be a secret value (or, for STS, credentials).
+ */
+export function detachedCause(error: unknown): unknown {
+  if (!(error instanceof Error) || !("$response" in error || "$responseBodyText" in error)) return error;
+  // A service error's message is AWS's own text; any other message may quote the unparsed body.
+  const copy = new Error("$metadata" in error ? error.message : "unreadable AWS response");
+  for (const field of SAFE_FIELDS) {
+    if (field in error) Object.assign(copy, { [field]: (error as unknown as Record<string, unknown>)[field] });
+  }
+  copy.stack = "$metadata" in error ? error.stack : `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+/**
+ * Wraps anything an AWS SDK call threw in a {@link SecretsError}. A detached copy of the SDK error is
+ * kept as `cause` (see {@link detachedCause}): AWS error messages name resources, never their values.
  */
 export function toSecretsError(error: unknown, context: AwsErrorContext): SecretsError {
   if (error instanceof SecretsError) return error;
@@ -111,6 +131,6 @@ export function toSecretsError(error: unknown, context: AwsErrorContext): Secret
     transport: context.transport,
     status,
     detail: detail || undefined,
-    cause: error,
+    cause: detachedCause(error),
   });
 }

@@ -6,22 +6,39 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { SecretsError } from "../errors.js";
+import { LocalParameterStore, type LocalParameterValue, localParameterMethods } from "../parameters/local-store.js";
 import { LocalSecretStore, type LocalSecretValue } from "./memory-store.js";
 import type { SecretRecord, SecretRequest, Transport } from "./types.js";
 
 const TRANSPORT_NAME = "file";
 
 /**
- * The file's shape: `{ "secrets": { "<id>": <value> } }`. A string value is a `SecretString`; any
- * other JSON value is stored as its JSON text (so `getSecretJson` returns it).
+ * The file's shape: `{ "secrets": { "<id>": <value> }, "parameters": { "<name>": <value> } }`. A
+ * string secret is a `SecretString`; any other JSON value is stored as its JSON text (so
+ * `getSecretJson` returns it). A string parameter is a `String`, a string array a `StringList`, and
+ * `{ "type": "SecureString", "value": "..." }` gives the type explicitly.
  *
  * @example
  * ```json
- * { "secrets": { "prod/db": { "engine": "postgres", "username": "app", "password": "local" } } }
+ * {
+ *   "secrets": { "prod/db": { "engine": "postgres", "username": "app", "password": "local" } },
+ *   "parameters": {
+ *     "/my-app/prod/api-url": "https://api.example.com",
+ *     "/my-app/prod/hosts": ["a.example.com", "b.example.com"],
+ *     "/my-app/prod/db/password": { "type": "SecureString", "value": "local" }
+ *   }
+ * }
  * ```
  */
 export interface SecretsFile {
   readonly secrets?: Readonly<Record<string, LocalSecretValue>>;
+  readonly parameters?: Readonly<Record<string, LocalParameterValue>>;
+}
+
+/** What one read of the file holds. */
+interface FileStores {
+  readonly secrets: LocalSecretStore;
+  readonly parameters: LocalParameterStore;
 }
 
 function configError(path: string, detail: string, cause?: unknown): SecretsError {
@@ -34,7 +51,7 @@ function configError(path: string, detail: string, cause?: unknown): SecretsErro
   });
 }
 
-function load(path: string): LocalSecretStore {
+function load(path: string): FileStores {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -51,22 +68,32 @@ function load(path: string): LocalSecretStore {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw configError(path, 'expected an object such as { "secrets": { "<id>": <value> } }');
   }
-  const unknownKeys = Object.keys(data).filter((key) => key !== "secrets");
+  const unknownKeys = Object.keys(data).filter((key) => key !== "secrets" && key !== "parameters");
   if (unknownKeys.length > 0) {
     throw configError(
       path,
-      `unknown top-level key(s) ${unknownKeys.map((key) => `"${key}"`).join(", ")}; expected "secrets"`,
+      `unknown top-level key(s) ${unknownKeys.map((key) => `"${key}"`).join(", ")}; expected "secrets" and "parameters"`,
     );
   }
   const secrets = (data as SecretsFile).secrets ?? {};
   if (typeof secrets !== "object" || secrets === null || Array.isArray(secrets)) {
     throw configError(path, '"secrets" must be an object of id -> value');
   }
-  return new LocalSecretStore(TRANSPORT_NAME, secrets);
+  const parameters = (data as SecretsFile).parameters ?? {};
+  if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
+    throw configError(path, '"parameters" must be an object of name -> value');
+  }
+  const secretStore = new LocalSecretStore(TRANSPORT_NAME, secrets);
+  try {
+    return { secrets: secretStore, parameters: new LocalParameterStore(TRANSPORT_NAME, parameters, secretStore) };
+  } catch (error) {
+    // The store's messages name the parameter, never its value.
+    throw configError(path, (error as Error).message);
+  }
 }
 
 /**
- * A transport that reads secrets from a JSON file (see {@link SecretsFile}).
+ * A transport that reads secrets and SSM parameters from a JSON file (see {@link SecretsFile}).
  *
  * @example
  * ```ts
@@ -78,10 +105,10 @@ export function fileTransport(path: string): Transport {
     throw new TypeError('fileTransport: "path" must be a non-empty string');
   }
   const absolute = resolve(path);
-  let store: LocalSecretStore | undefined;
+  let store: FileStores | undefined;
   let loadedMtime = -1;
 
-  function current(): LocalSecretStore {
+  function current(): FileStores {
     let mtime: number;
     try {
       mtime = statSync(absolute).mtimeMs;
@@ -98,7 +125,8 @@ export function fileTransport(path: string): Transport {
   return {
     name: TRANSPORT_NAME,
     async getSecretValue(request: SecretRequest): Promise<SecretRecord> {
-      return current().get(request);
+      return current().secrets.get(request);
     },
+    ...localParameterMethods(() => current().parameters),
   };
 }

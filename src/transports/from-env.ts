@@ -3,6 +3,9 @@
  * deployment can switch transports by configuration alone.
  */
 import { SecretsError } from "../errors.js";
+import { agentTransport } from "./agent.js";
+import { autoTransport } from "./auto.js";
+import type { AwsClientFactory } from "./aws-client.js";
 import { fileTransport } from "./file.js";
 import { memoryTransport } from "./memory.js";
 import { sdkTransport } from "./sdk.js";
@@ -11,8 +14,14 @@ import type { Transport } from "./types.js";
 /** The environment variable that names the default transport. */
 export const TRANSPORT_ENV = "SECRETWRANGLER_TRANSPORT";
 
-/** A transport named by a string: `"sdk"`, `"memory"` or `"file:<path>"`. */
-export type TransportSpec = "sdk" | "memory" | `file:${string}`;
+/** A transport named by a string: `"sdk"`, `"agent"`, `"auto"`, `"memory"` or `"file:<path>"`. */
+export type TransportSpec = "sdk" | "agent" | "auto" | "memory" | `file:${string}`;
+
+/** What the transports a spec names are built with. */
+export interface ResolveTransportOptions {
+  /** The session (`AwsSession`) the `sdk` transport, and `auto`'s SDK fallback, call AWS with. */
+  readonly session?: AwsClientFactory | undefined;
+}
 
 /**
  * The transport a spec names; without a spec, the one `SECRETWRANGLER_TRANSPORT` names, else `sdk`.
@@ -22,15 +31,20 @@ export type TransportSpec = "sdk" | "memory" | `file:${string}`;
  * resolveTransport('file:./secrets.local.json');
  * ```
  */
-export function resolveTransport(spec: string | undefined = process.env[TRANSPORT_ENV]): Transport {
+export function resolveTransport(
+  spec: string | undefined = process.env[TRANSPORT_ENV],
+  options: ResolveTransportOptions = {},
+): Transport {
   const value = (spec ?? "").trim() || "sdk";
-  if (value === "sdk") return sdkTransport();
+  if (value === "sdk") return sdkTransport({ session: options.session });
+  if (value === "agent") return agentTransport();
+  if (value === "auto") return autoTransport({ sdk: { session: options.session } });
   if (value === "memory") return memoryTransport();
   if (value.startsWith("file:") && value.length > "file:".length) return fileTransport(value.slice("file:".length));
   throw new SecretsError({
     code: "CONFIG",
     operation: "resolveTransport",
     detail: `unknown transport "${value}"`,
-    hint: 'Use "sdk", "memory" or "file:<path>"',
+    hint: 'Use "sdk", "agent", "auto", "memory" or "file:<path>"',
   });
 }

@@ -1,4 +1,10 @@
 /** A transport that serves secrets from memory: for tests, and for code that wants no AWS at all. */
+import {
+  LocalParameterStore,
+  type LocalParameterValue,
+  localParameterMethods,
+  type SetParameterOptions,
+} from "../parameters/local-store.js";
 import { LocalSecretStore, type LocalSecretValue, type SetSecretOptions } from "./memory-store.js";
 import type { SecretRecord, SecretRequest, Transport } from "./types.js";
 
@@ -13,11 +19,32 @@ export interface MemoryTransport extends Transport {
   set(id: string, value: LocalSecretValue, options?: SetSecretOptions): void;
   /** Removes a secret. */
   delete(id: string): void;
+  /**
+   * Stores a new version of an SSM parameter (1, 2, ...), moving `labels` onto it. A string is a
+   * `String`, a string array a `StringList`; `{ type, value }` sets the type explicitly.
+   */
+  setParameter(name: string, value: LocalParameterValue, options?: SetParameterOptions): void;
+  /** Removes a parameter and its versions. */
+  deleteParameter(name: string): void;
+}
+
+/**
+ * Options of {@link memoryTransport}.
+ *
+ * @example
+ * ```ts
+ * memoryTransport({}, { parameters: { '/my-app/prod/api-url': 'https://api.example.com' } });
+ * ```
+ */
+export interface MemoryTransportOptions {
+  /** SSM parameters by name, each stored as version 1. See {@link LocalParameterValue}. */
+  readonly parameters?: Readonly<Record<string, LocalParameterValue>> | undefined;
 }
 
 /**
  * An in-memory transport. Strings are stored as `SecretString`, `Uint8Array`s as `SecretBinary`,
- * other values as their JSON text.
+ * other values as their JSON text. It serves SSM parameters too (`options.parameters`), including
+ * `/aws/reference/secretsmanager/<id>` names that read its secrets.
  *
  * @example
  * ```ts
@@ -26,14 +53,21 @@ export interface MemoryTransport extends Transport {
  * transport.set('prod/db', { username: 'app', password: 'rotated' }); // a rotation
  * ```
  */
-export function memoryTransport(secrets: Readonly<Record<string, LocalSecretValue>> = {}): MemoryTransport {
+export function memoryTransport(
+  secrets: Readonly<Record<string, LocalSecretValue>> = {},
+  options: MemoryTransportOptions = {},
+): MemoryTransport {
   const store = new LocalSecretStore(TRANSPORT_NAME, secrets);
+  const parameters = new LocalParameterStore(TRANSPORT_NAME, options.parameters, store);
   return {
     name: TRANSPORT_NAME,
     async getSecretValue(request: SecretRequest): Promise<SecretRecord> {
       return store.get(request);
     },
+    ...localParameterMethods(() => parameters),
     set: (id, value, options) => store.set(id, value, options),
     delete: (id) => store.delete(id),
+    setParameter: (name, value, options) => parameters.set(name, value, options),
+    deleteParameter: (name) => parameters.delete(name),
   };
 }

@@ -1,10 +1,19 @@
 /**
- * The direct transport: AWS Secrets Manager through `@aws-sdk/client-secrets-manager`, loaded on
- * first use.
+ * The direct transport: AWS Secrets Manager through `@aws-sdk/client-secrets-manager` and SSM
+ * Parameter Store through `@aws-sdk/client-ssm`, each loaded on first use.
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SSMClient } from "@aws-sdk/client-ssm";
 import { SecretsError } from "../errors.js";
-import { type AwsClientOptions, assertClientOptions, lazySdk } from "./aws-client.js";
+import { ssmParameterMethods } from "../parameters/ssm.js";
+import {
+  type AwsClientConfigOptions,
+  type AwsClientInstanceOption,
+  type AwsClientOptions,
+  assertClientOptions,
+  type LazySdk,
+  lazySdk,
+} from "./aws-client.js";
 import { toSecretsError } from "./aws-errors.js";
 import type { BatchOptions, BatchResult, SecretRecord, SecretRequest, Transport } from "./types.js";
 
@@ -16,16 +25,72 @@ const BATCH_SIZE = 20;
 const MAX_PAGES = 100;
 
 /**
- * Options of {@link sdkTransport}: either your own `client`, or the options to build one.
+ * Options of {@link sdkTransport} that build its clients (Secrets Manager and SSM alike).
+ *
+ * @example
+ * ```ts
+ * sdkTransport({ region: 'eu-central-1', maxAttempts: 5 });
+ * ```
+ */
+export interface SdkTransportConfigOptions extends AwsClientConfigOptions {
+  readonly ssmClient?: never;
+}
+
+/**
+ * Your own clients for {@link sdkTransport}: `client` for Secrets Manager, `ssmClient` for Parameter
+ * Store. A read from a service whose client you did not pass fails with `CONFIG`: the transport
+ * does not build one behind your back.
+ *
+ * @example
+ * ```ts
+ * sdkTransport({ client: new SecretsManagerClient({}), ssmClient: new SSMClient({}) });
+ * ```
+ */
+export interface SdkTransportClientOptions extends Omit<AwsClientInstanceOption<SecretsManagerClient>, "client"> {
+  /** Your own Secrets Manager client. */
+  readonly client?: SecretsManagerClient | undefined;
+  /** Your own SSM client, for the Parameter Store reads. */
+  readonly ssmClient?: SSMClient | undefined;
+}
+
+/**
+ * Options of {@link sdkTransport}: either your own clients, or the options to build them, never both.
  *
  * @example
  * ```ts
  * sdkTransport({ region: 'eu-central-1' });
  * sdkTransport({ client: new SecretsManagerClient({ region: 'eu-central-1' }) });
+ * sdkTransport({ ssmClient: new SSMClient({ region: 'eu-central-1' }) }); // parameters only
  * sdkTransport({ session: new AwsSession({ profile: 'prod' }) });
  * ```
  */
-export type SdkTransportOptions = AwsClientOptions<SecretsManagerClient>;
+export type SdkTransportOptions = SdkTransportConfigOptions | SdkTransportClientOptions;
+
+/**
+ * How to get one service's client: the caller's own, built from the config options, or, when the
+ * caller passed only the other service's client, a `CONFIG` error on use.
+ */
+function clientSource<C>(
+  options: SdkTransportOptions,
+  own: C | undefined,
+  option: "client" | "ssmClient",
+): AwsClientOptions<C> | SecretsError {
+  if (own !== undefined) return { client: own };
+  if (options.client === undefined && options.ssmClient === undefined) return options as AwsClientConfigOptions;
+  const other = option === "client" ? "ssmClient" : "client";
+  return new SecretsError({
+    code: "CONFIG",
+    operation: "createTransport",
+    transport: TRANSPORT_NAME,
+    detail: `"${other}" was given but "${option}" was not`,
+    hint: `Pass "${option}" too, or neither and let the transport build both`,
+  });
+}
+
+/** A loader that fails every read with `error`. */
+function failingSdk<M, C>(error: SecretsError): LazySdk<M, C> {
+  return { get: () => Promise.reject(error), close() {} };
+}
 
 interface SecretValueShape {
   Name?: string | undefined;
@@ -55,9 +120,9 @@ function answers(id: string, value: SecretValueShape): boolean {
 }
 
 /**
- * A transport that calls AWS Secrets Manager directly with the AWS SDK v3. The SDK package is an
- * optional peer dependency, imported on the first read; creating the transport never throws for
- * lack of it.
+ * A transport that calls AWS Secrets Manager and SSM Parameter Store directly with the AWS SDK v3.
+ * The SDK packages are optional peer dependencies, each imported on its first read; creating the
+ * transport never throws for lack of them.
  *
  * @example
  * ```ts
@@ -65,16 +130,33 @@ function answers(id: string, value: SecretValueShape): boolean {
  * ```
  */
 export function sdkTransport(options: SdkTransportOptions = {}): Transport {
-  assertClientOptions(options as Record<string, unknown>, TRANSPORT_NAME);
-  const sdk = lazySdk(
-    {
-      packageName: "@aws-sdk/client-secrets-manager",
-      transport: TRANSPORT_NAME,
-      load: () => import("@aws-sdk/client-secrets-manager"),
-      clientClass: (module) => module.SecretsManagerClient,
-    },
-    options,
-  );
+  assertClientOptions(options as Record<string, unknown>, TRANSPORT_NAME, ["client", "ssmClient"]);
+  const secretsSource = clientSource(options, options.client, "client");
+  const sdk =
+    secretsSource instanceof SecretsError
+      ? failingSdk<typeof import("@aws-sdk/client-secrets-manager"), SecretsManagerClient>(secretsSource)
+      : lazySdk(
+          {
+            packageName: "@aws-sdk/client-secrets-manager",
+            transport: TRANSPORT_NAME,
+            load: () => import("@aws-sdk/client-secrets-manager"),
+            clientClass: (module) => module.SecretsManagerClient,
+          },
+          secretsSource,
+        );
+  const ssmSource = clientSource(options, options.ssmClient, "ssmClient");
+  const ssm =
+    ssmSource instanceof SecretsError
+      ? failingSdk<typeof import("@aws-sdk/client-ssm"), SSMClient>(ssmSource)
+      : lazySdk(
+          {
+            packageName: "@aws-sdk/client-ssm",
+            transport: TRANSPORT_NAME,
+            load: () => import("@aws-sdk/client-ssm"),
+            clientClass: (module) => module.SSMClient,
+          },
+          ssmSource,
+        );
 
   async function getSecretValue(request: SecretRequest): Promise<SecretRecord> {
     try {
@@ -151,6 +233,10 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     name: TRANSPORT_NAME,
     getSecretValue,
     batchGetSecretValue,
-    close: sdk.close,
+    ...ssmParameterMethods(ssm, TRANSPORT_NAME),
+    close() {
+      sdk.close();
+      ssm.close();
+    },
   };
 }

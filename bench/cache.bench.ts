@@ -1,0 +1,409 @@
+/**
+ * The cache, side by side with Powertools for AWS Lambda (`@aws-lambda-powertools/parameters`) in
+ * one run, both reading through the real AWS SDK from one loopback fake backend
+ * (`cache-backend.ts`). Imports `src/` directly through tsx, so no build is needed.
+ *
+ * 1. hot hit: ns per awaited read, against two floors;
+ * 2. stampede: backend calls and wall time of 1000 concurrent reads, cold and at expiry;
+ * 3. expiry: latency of a steady stream of reads across TTL boundaries, backend at 20 ms;
+ * 4. refresh under failure: what readers get once the backend fails after a value was cached.
+ *
+ * Reproduce: `npm run bench -- cache` (or `npx tsx bench/run.ts cache`). About a minute.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { getSecret as powertoolsGetSecret } from "@aws-lambda-powertools/parameters/secrets";
+import { getParameter as powertoolsGetParameter } from "@aws-lambda-powertools/parameters/ssm";
+import { LRUCache } from "lru-cache";
+import { do_not_optimize, measure } from "mitata";
+import { z } from "zod";
+import { type CachedTransport, cachedTransport, createSecretsClient, type SecretsClient, sdkTransport } from "../src/index.js";
+import { startBenchBackend } from "./cache-backend.js";
+
+const SECRET = JSON.stringify({ engine: "postgres", host: "db.internal", port: 5432, username: "app", password: "pw" });
+const Schema = z.object({ engine: z.string(), host: z.string(), port: z.number(), username: z.string(), password: z.string() });
+const PARAMETER = "https://api.example.com";
+
+const backend = await startBenchBackend(
+  (id) => (id.startsWith("bench/") ? SECRET : undefined),
+  (name) => (name.startsWith("/bench/") ? PARAMETER : undefined),
+);
+// Powertools' default providers build their SDK clients from the environment: point them (and
+// nothing else) at the loopback backend, with dummy credentials and no shared config files.
+for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"]) {
+  delete process.env[name];
+}
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL: backend.server.endpoint,
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "AKIDBENCHBENCHBENCH",
+  AWS_SECRET_ACCESS_KEY: "bench-secret-access-key",
+  AWS_EC2_METADATA_DISABLED: "true",
+  AWS_CONFIG_FILE: "/nonexistent/secretwrangler-bench/config",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/secretwrangler-bench/credentials",
+  POWERTOOLS_PARAMETERS_MAX_AGE: "300",
+});
+
+/** A client of ours over the SDK transport, pointed at the same backend. */
+function ourClient(cache?: { ttlMs: number }): SecretsClient {
+  return createSecretsClient({
+    transport: sdkTransport({ endpoint: backend.server.endpoint, region: "us-east-1" }),
+    ...(cache ? { cache } : {}),
+  });
+}
+
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const ms = (value: number): string => (value < 1 ? `${fmt(value * 1000)} µs` : `${fmt(value, 1)} ms`);
+const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join(
+    "\n",
+  );
+const verdict = (met: boolean): string => (met ? "**met**" : "**NOT met**");
+const percentile = (sorted: readonly number[], share: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
+const markdown: string[] = [];
+function section(title: string, body: string): void {
+  console.log(`\n## ${title}\n\n${body}`);
+  markdown.push(`### ${title}\n\n${body}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Hot hit
+// ---------------------------------------------------------------------------------------------
+const HOT = "bench/hot";
+const HOT_PARAMETER = "/bench/hot";
+const client = ourClient();
+const cached = client.transport as CachedTransport;
+await client.getSecretJson(HOT, { schema: Schema });
+await client.getParameter(HOT_PARAMETER);
+await powertoolsGetSecret(HOT, { transform: "json" });
+await powertoolsGetSecret(HOT, { transform: "json", maxAge: 300 });
+await powertoolsGetParameter(HOT_PARAMETER);
+
+const parsed = new Map<string, unknown>([[HOT, JSON.parse(SECRET)]]);
+const asyncGet = async (key: string): Promise<unknown> => parsed.get(key);
+const lruGet = new LRUCache<string, object>({ max: 1000, ttl: 300_000 });
+lruGet.set(HOT, parsed.get(HOT) as object);
+const lruFetch = new LRUCache<string, object>({
+  max: 1000,
+  ttl: 300_000,
+  allowStale: true,
+  allowStaleOnFetchRejection: true,
+  fetchMethod: async () => JSON.parse(SECRET),
+});
+await lruFetch.fetch(HOT);
+const bare = cachedTransport({ name: "stub", getSecretValue: async ({ id }) => ({ name: id, secretString: SECRET }) });
+await bare.getSecretValue({ id: HOT });
+
+interface HotRow {
+  readonly name: string;
+  readonly group: "floor" | "ours" | "powertools" | "choice";
+  readonly run: () => unknown;
+}
+const hotRows: HotRow[] = [
+  { name: "floor: `Map.get` of a parsed object", group: "floor", run: () => do_not_optimize(parsed.get(HOT)) },
+  {
+    name: "floor: `await` an async `Map.get`",
+    group: "floor",
+    run: async () => do_not_optimize(await asyncGet(HOT)),
+  },
+  {
+    name: "secretwrangler `await getSecretJson(id, { schema })`",
+    group: "ours",
+    run: async () => do_not_optimize(await client.getSecretJson(HOT, { schema: Schema })),
+  },
+  {
+    name: "Powertools `await getSecret(id, { transform: 'json' })`",
+    group: "powertools",
+    run: async () => do_not_optimize(await powertoolsGetSecret(HOT, { transform: "json" })),
+  },
+  {
+    name: "Powertools `await getSecret(id, { transform: 'json', maxAge: 300 })`",
+    group: "powertools",
+    run: async () => do_not_optimize(await powertoolsGetSecret(HOT, { transform: "json", maxAge: 300 })),
+  },
+  {
+    name: "secretwrangler `await getParameter(name)`",
+    group: "ours",
+    run: async () => do_not_optimize(await client.getParameter(HOT_PARAMETER)),
+  },
+  {
+    name: "Powertools `await getParameter(name)`",
+    group: "powertools",
+    run: async () => do_not_optimize(await powertoolsGetParameter(HOT_PARAMETER)),
+  },
+  {
+    name: "cache core: hand-written `peekSecretValue(id)` (sync)",
+    group: "choice",
+    run: () => do_not_optimize(bare.peekSecretValue(HOT)),
+  },
+  {
+    name: "cache core: hand-written `await getSecretValue({ id })` (async path)",
+    group: "choice",
+    run: async () => do_not_optimize(await bare.getSecretValue({ id: HOT })),
+  },
+  { name: "cache core: lru-cache `get(id)` (ttl, max 1000)", group: "choice", run: () => do_not_optimize(lruGet.get(HOT)) },
+  {
+    name: "cache core: lru-cache `await fetch(id)` (single flight, stale on rejection)",
+    group: "choice",
+    run: async () => do_not_optimize(await lruFetch.fetch(HOT)),
+  },
+];
+
+/** Rows measured round-robin, several rounds; a row's figure is the median of its rounds' means. */
+const ROUNDS = 5;
+const samples = new Map<string, number[]>(hotRows.map((row) => [row.name, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const row of hotRows) {
+    const stats = await measure(row.run, { min_cpu_time: 150 * 1e6 });
+    samples.get(row.name)?.push(stats.avg);
+  }
+}
+const hot = new Map(
+  hotRows.map((row) => {
+    const values = [...(samples.get(row.name) ?? [])].sort((a, b) => a - b);
+    return [row.name, percentile(values, 0.5)];
+  }),
+);
+const ns = (name: string): number => hot.get(name) ?? Number.NaN;
+const asyncFloor = ns(hotRows[1]?.name ?? "");
+const ours = ns(hotRows[2]?.name ?? "");
+const powertoolsDefault = ns(hotRows[3]?.name ?? "");
+const powertoolsFast = ns(hotRows[4]?.name ?? "");
+const floorRatio = ours / asyncFloor;
+const powertoolsRatio = Math.min(powertoolsDefault, powertoolsFast) / ours;
+section(
+  "1. Hot hit (cached value, ns per awaited read)",
+  [
+    table(
+      ["read", "ns/op", "vs awaited `Map.get`"],
+      hotRows.map((row) => [row.name, fmt(ns(row.name), 1), `${fmt(ns(row.name) / asyncFloor, 2)}x`]),
+    ),
+    "",
+    `Median of ${ROUNDS} interleaved rounds of mitata's mean per row.`,
+    "",
+    `- secretwrangler vs the awaited \`Map.get\` floor: **${fmt(floorRatio, 2)}x** (target <= 1.5x): ${verdict(floorRatio <= 1.5)}`,
+    `- Powertools (its faster variant) vs secretwrangler: **${fmt(powertoolsRatio, 1)}x** slower (target >= 4x): ${verdict(powertoolsRatio >= 4)}`,
+    `- parameters: secretwrangler \`getParameter\` ${fmt(ns(hotRows[5]?.name ?? ""), 0)} ns vs Powertools ${fmt(ns(hotRows[6]?.name ?? ""), 0)} ns`,
+  ].join("\n"),
+);
+
+// ---------------------------------------------------------------------------------------------
+// 2. Stampede
+// ---------------------------------------------------------------------------------------------
+const READERS = 1000;
+async function stampede(read: () => Promise<unknown>): Promise<{ calls: number; wallMs: number; failed: number }> {
+  backend.reset();
+  const start = performance.now();
+  const outcomes = await Promise.allSettled(Array.from({ length: READERS }, read));
+  const wallMs = performance.now() - start;
+  await sleep(50); // let background refreshes reach the backend before counting
+  return {
+    calls: backend.count("GetSecretValue"),
+    wallMs,
+    failed: outcomes.filter((outcome) => outcome.status === "rejected").length,
+  };
+}
+const stampedeClient = ourClient({ ttlMs: 1000 });
+const ourRead = (id: string) => () => stampedeClient.getSecretJson(id, { schema: Schema });
+const powertoolsRead = (id: string) => () => powertoolsGetSecret(id, { transform: "json", maxAge: 1 });
+const stampedes = {
+  oursCold: await stampede(ourRead("bench/stampede-ours")),
+  powertoolsCold: await stampede(powertoolsRead("bench/stampede-powertools")),
+  oursExpired: { calls: 0, wallMs: 0, failed: 0 },
+  oursLate: { calls: 0, wallMs: 0, failed: 0 },
+  powertoolsExpired: { calls: 0, wallMs: 0, failed: 0 },
+};
+await sleep(1050); // both TTLs are 1 s: just expired (ours: within maxStaleMs, 100 ms)
+stampedes.oursExpired = await stampede(ourRead("bench/stampede-ours"));
+stampedes.powertoolsExpired = await stampede(powertoolsRead("bench/stampede-powertools"));
+await sleep(1300); // ours: past ttlMs + maxStaleMs, so readers must wait for the refresh
+stampedes.oursLate = await stampede(ourRead("bench/stampede-ours"));
+const stampedeRow = (name: string, result: { calls: number; wallMs: number; failed: number }): string[] => [
+  name,
+  fmt(result.calls),
+  ms(result.wallMs),
+  fmt(result.failed),
+];
+section(
+  `2. Stampede: ${READERS} concurrent reads of one secret`,
+  [
+    table(
+      ["case", "backend calls", "wall time", "failed reads"],
+      [
+        stampedeRow("secretwrangler, cold cache", stampedes.oursCold),
+        stampedeRow("Powertools, cold cache", stampedes.powertoolsCold),
+        stampedeRow("secretwrangler, just expired (within `maxStaleMs`)", stampedes.oursExpired),
+        stampedeRow("secretwrangler, long expired (past `maxStaleMs`: readers wait)", stampedes.oursLate),
+        stampedeRow("Powertools, just expired", stampedes.powertoolsExpired),
+      ],
+    ),
+    "",
+    `- target: 1 backend call per stampede: ${verdict(
+      stampedes.oursCold.calls === 1 && stampedes.oursExpired.calls === 1 && stampedes.oursLate.calls === 1,
+    )} (Powertools: ${fmt(stampedes.powertoolsCold.calls)} cold, ${fmt(stampedes.powertoolsExpired.calls)} at expiry)`,
+  ].join("\n"),
+);
+await stampedeClient.close();
+
+// ---------------------------------------------------------------------------------------------
+// 3. Expiry: a steady stream of reads across TTL boundaries, 20 ms backend
+// ---------------------------------------------------------------------------------------------
+interface StreamResult {
+  readonly reads: number;
+  readonly failed: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly waited: number;
+  readonly calls: number;
+  readonly versions: number;
+}
+/** Starts a read every `everyMs` for `durationMs` without waiting for earlier ones; times each. */
+async function stream(
+  read: () => Promise<unknown>,
+  durationMs: number,
+  everyMs: number,
+  version: (value: unknown) => unknown = () => undefined,
+): Promise<StreamResult> {
+  backend.reset();
+  const latencies: number[] = [];
+  const versions = new Set<unknown>();
+  const pending: Promise<void>[] = [];
+  let failed = 0;
+  const end = performance.now() + durationMs;
+  while (performance.now() < end) {
+    const start = performance.now();
+    pending.push(
+      read().then(
+        (value) => {
+          latencies.push(performance.now() - start);
+          versions.add(version(value));
+        },
+        () => {
+          latencies.push(performance.now() - start);
+          failed++;
+        },
+      ),
+    );
+    await sleep(everyMs);
+  }
+  await Promise.all(pending);
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    reads: sorted.length,
+    failed,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    max: sorted.at(-1) ?? Number.NaN,
+    waited: sorted.filter((latency) => latency >= 10).length,
+    calls: backend.count("GetSecretValue"),
+    versions: versions.size,
+  };
+}
+backend.latencyMs = 20;
+const streamRow = (name: string, result: StreamResult): string[] => [
+  name,
+  fmt(result.reads),
+  ms(result.p50),
+  ms(result.p99),
+  ms(result.max),
+  fmt(result.waited),
+  fmt(result.calls),
+];
+const streamHead = ["stream", "reads", "p50", "p99", "max", "reads >= 10 ms", "backend calls"];
+const streamClient = ourClient({ ttlMs: 1000 });
+const streamId = "bench/stream";
+await streamClient.getSecretJson(streamId, { schema: Schema });
+await powertoolsGetSecret(streamId, { transform: "json", maxAge: 300 });
+await powertoolsGetSecret(streamId, { transform: "json", maxAge: 1 });
+const hitStreams = {
+  ours: await stream(() => streamClient.getSecretJson(streamId, { schema: Schema, maxAgeMs: 60_000 }), 500, 1),
+  powertools: await stream(() => powertoolsGetSecret(streamId, { transform: "json", maxAge: 300 }), 500, 1),
+};
+const expiryStreams = {
+  ours: await stream(() => streamClient.getSecretJson(streamId, { schema: Schema }), 3500, 1),
+  powertools: await stream(() => powertoolsGetSecret(streamId, { transform: "json", maxAge: 1 }), 3500, 1),
+};
+const expiryRatio = expiryStreams.ours.p99 / hitStreams.ours.p99;
+section(
+  "3. Expiry: a read every ~1 ms for 3.5 s, TTL 1 s, backend answering in 20 ms",
+  [
+    table(streamHead, [
+      streamRow("secretwrangler, hits only (baseline)", hitStreams.ours),
+      streamRow("Powertools, hits only (baseline)", hitStreams.powertools),
+      streamRow("secretwrangler, across 3 TTL boundaries", expiryStreams.ours),
+      streamRow("Powertools, across 3 TTL boundaries", expiryStreams.powertools),
+    ]),
+    "",
+    "Latency is from the call to the resolved promise, for reads started by a 1 ms timer and not awaited by the loop.",
+    "",
+    `- secretwrangler p99 across expiry vs its own hit p99: **${fmt(expiryRatio, 2)}x** (target <= 2x): ${verdict(
+      expiryRatio <= 2,
+    )}; Powertools: ${fmt(expiryStreams.powertools.waited)} reads waited >= 10 ms (every reader at expiry waits a round trip)`,
+  ].join("\n"),
+);
+await streamClient.close();
+
+// ---------------------------------------------------------------------------------------------
+// 4. Refresh under failure
+// ---------------------------------------------------------------------------------------------
+const failClient = ourClient({ ttlMs: 1000 });
+const failId = "bench/failing";
+await failClient.getSecretJson(failId, { schema: Schema });
+await powertoolsGetSecret(failId, { transform: "json", maxAge: 1 });
+backend.failing = true;
+const failure = {
+  ours: await stream(
+    () => failClient.getSecretValue(failId),
+    3000,
+    5,
+    (value) => (value as { versionId?: string }).versionId,
+  ),
+  powertools: await stream(() => powertoolsGetSecret(failId, { transform: "json", maxAge: 1 }), 3000, 5),
+};
+backend.failing = false;
+backend.latencyMs = 0;
+section(
+  "4. Refresh under failure: the backend answers 500 from t = 0, a read every ~5 ms for 3 s, TTL 1 s",
+  [
+    table(
+      ["library", "reads", "got a value", "got an error", "p50", "p99", "backend requests"],
+      [
+        ["secretwrangler (staleOnError, backoff 1 s doubling)", failure.ours],
+        ["Powertools", failure.powertools],
+      ].map(([name, result]) => {
+        const r = result as StreamResult;
+        return [name as string, fmt(r.reads), fmt(r.reads - r.failed), fmt(r.failed), ms(r.p50), ms(r.p99), fmt(r.calls)];
+      }),
+    ),
+    "",
+    "Both go through the AWS SDK's standard retries (3 attempts), so one failed refresh is up to 3 requests.",
+    `secretwrangler readers all got the last good value (${fmt(failure.ours.versions)} version seen) and never waited;`,
+    "Powertools readers get `GetParameterError` from the first expiry on, each after its own retried round trips.",
+  ].join("\n"),
+);
+await failClient.close();
+await client.close();
+await backend.server.close();
+
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}`;
+const results = join(dirname(fileURLToPath(import.meta.url)), "results");
+mkdirSync(results, { recursive: true });
+writeFileSync(
+  join(results, "cache.md"),
+  [
+    "## Cache: secretwrangler vs Powertools for AWS Lambda",
+    "",
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}, one process, both libraries reading through`,
+    "the AWS SDK v3 from the same loopback fake Secrets Manager / SSM (`bench/cache-backend.ts`).",
+    "Reproduce: `npm run bench -- cache` (or `npx tsx bench/run.ts cache`).",
+    "",
+    ...markdown.flatMap((part) => [part, ""]),
+  ].join("\n"),
+);
+console.log("\nwrote bench/results/cache.md");

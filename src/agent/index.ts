@@ -1,0 +1,25 @@
+/**
+ * `secretwrangler/agent`: secrets through the AWS Secrets Manager Agent or the AWS Parameters and
+ * Secrets Lambda Extension, and nothing else. A subpath of its own because the root entry's client
+ * brings the cache, Parameter Store, the other transports and the AWS SDK loaders: a Lambda handler
+ * bundled from this entry stays a few KB. It loads neither the AWS SDK nor zod.
+ *
+ * Every public export is listed here by name.
+ */
+
+export type { SecretsErrorCode, SecretsErrorIssue } from "../errors.js";
+export { isSecretsError, SecretsError } from "../errors.js";
+export type { InferSchemaOutput, StandardSchemaV1 } from "../schema.js";
+export type { AgentFlavor, AgentTransport, AgentTransportOptions } from "../transports/agent.js";
+export { agentTransport } from "../transports/agent.js";
+export type { AgentReader, AgentReadOptions } from "../transports/agent-reader.js";
+export { createAgentReader } from "../transports/agent-reader.js";
+export type {
+  ParameterRecord,
+  ParameterRequest,
+  ParameterType,
+  SecretRecord,
+  SecretRequest,
+  SecretVersionOptions,
+  Transport,
+} from "../transports/types.js";

@@ -1,0 +1,131 @@
+/**
+ * The cache's options, their defaults (in one place) and the one function that checks and fills
+ * them.
+ */
+import { coarseClock } from "./clock.js";
+
+/** A failed refresh, as the `onError` hook sees it. It never holds a secret value. */
+export interface CacheErrorEvent {
+  /** The transport method that failed: `getSecretValue`, `getParameter`, `batchGetSecretValue`, ... */
+  readonly operation: string;
+  /** The secret id, parameter name or path that was being read. */
+  readonly id: string;
+  /** The failure, as the transport threw it (a value-free `SecretsError` for the built-in transports). */
+  readonly error: unknown;
+  /** Whether the last good value is kept and served (a transient failure with `staleOnError`). */
+  readonly servingStale: boolean;
+  /** Consecutive failures of this key, this one included. */
+  readonly failures: number;
+  /** After a transient failure: how long until the key is tried again, in milliseconds. */
+  readonly retryInMs: number | undefined;
+}
+
+/**
+ * How the client caches what it reads. Every read method of the transport is cached: secrets,
+ * batches, parameters and parameter paths.
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecretsClient({
+ *   cache: { ttlMs: 60_000, maxEntries: 200, onError: (event) => log.warn(event.error) },
+ * });
+ * ```
+ */
+export interface CacheOptions {
+  /** How long a fetched value is fresh, in milliseconds. @default 300_000 (5 minutes) */
+  readonly ttlMs?: number | undefined;
+  /** How many entries are kept; past it, the least recently used one is evicted. @default 1000 */
+  readonly maxEntries?: number | undefined;
+  /**
+   * A read this close to a value's expiry (in milliseconds) still gets the value at once and starts
+   * one background refresh, so steady readers never wait. @default ttlMs / 10
+   */
+  readonly refreshAheadMs?: number | undefined;
+  /**
+   * How long past its expiry (in milliseconds) a value may still be served at once while it is
+   * refreshed in the background; after that, readers wait for the refresh. @default ttlMs / 10
+   */
+  readonly maxStaleMs?: number | undefined;
+  /**
+   * When a refresh fails with a transient error (`SecretsError.retryable`: throttling, timeout, 5xx,
+   * connection), keep serving the last good value and retry with backoff. Errors such as
+   * `NOT_FOUND` or `ACCESS_DENIED` are always thrown and drop the value. @default true
+   */
+  readonly staleOnError?: boolean | undefined;
+  /** Delay before a failed key is tried again; doubles per failure, jittered. @default 1000 */
+  readonly backoffMs?: number | undefined;
+  /** Upper bound of that delay, in milliseconds. @default 60_000 */
+  readonly maxBackoffMs?: number | undefined;
+  /** Told about every failed refresh. Gets ids and errors, never values. Must not throw. */
+  readonly onError?: ((event: CacheErrorEvent) => void) | undefined;
+  /**
+   * The clock, in milliseconds, for tests. @default a monotonic clock read at most once per
+   * millisecond
+   */
+  readonly clock?: (() => number) | undefined;
+}
+
+/** {@link CacheOptions} with every gap filled. */
+export interface NormalizedCacheOptions {
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  readonly refreshAheadMs: number;
+  readonly maxStaleMs: number;
+  readonly staleOnError: boolean;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly onError: ((event: CacheErrorEvent) => void) | undefined;
+  readonly clock: () => number;
+}
+
+const DEFAULTS = {
+  ttlMs: 300_000,
+  maxEntries: 1000,
+  /** Fractions of `ttlMs`. */
+  refreshAheadShare: 0.1,
+  maxStaleShare: 0.1,
+  staleOnError: true,
+  backoffMs: 1000,
+  maxBackoffMs: 60_000,
+} as const;
+
+function milliseconds(options: CacheOptions, name: keyof CacheOptions, fallback: number, positive = false): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new TypeError(
+      `cache.${name} must be a finite number of milliseconds${positive ? " above 0" : ", 0 or more"}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Checks the options (a `TypeError` names the bad one) and fills the defaults. */
+export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCacheOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("cache must be an options object or false");
+  }
+  const ttlMs = milliseconds(options, "ttlMs", DEFAULTS.ttlMs, true);
+  const maxEntries = options.maxEntries ?? DEFAULTS.maxEntries;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw new TypeError(`cache.maxEntries must be a whole number above 0, got ${String(maxEntries)}`);
+  }
+  const refreshAheadMs = milliseconds(options, "refreshAheadMs", ttlMs * DEFAULTS.refreshAheadShare);
+  if (refreshAheadMs > ttlMs) throw new TypeError("cache.refreshAheadMs must not exceed cache.ttlMs");
+  const backoffMs = milliseconds(options, "backoffMs", DEFAULTS.backoffMs, true);
+  for (const name of ["onError", "clock"] as const) {
+    if (options[name] !== undefined && typeof options[name] !== "function") {
+      throw new TypeError(`cache.${name} must be a function`);
+    }
+  }
+  return {
+    ttlMs,
+    maxEntries,
+    refreshAheadMs,
+    maxStaleMs: milliseconds(options, "maxStaleMs", ttlMs * DEFAULTS.maxStaleShare),
+    staleOnError: options.staleOnError ?? DEFAULTS.staleOnError,
+    backoffMs,
+    maxBackoffMs: Math.max(backoffMs, milliseconds(options, "maxBackoffMs", DEFAULTS.maxBackoffMs)),
+    onError: options.onError,
+    clock: options.clock ?? coarseClock,
+  };
+}

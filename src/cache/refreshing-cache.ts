@@ -1,0 +1,312 @@
+/**
+ * The cache behind {@link cachedTransport}: bounded (least recently used), one load in flight per
+ * key, refresh-ahead and stale-while-revalidate, stale-on-error with jittered backoff. It knows
+ * nothing about secrets: keys are strings in "spaces" (one per transport method), values are
+ * whatever the loaders return, frozen once on the way in.
+ *
+ * Hand-written rather than lru-cache: a hit here is a `Map.get`, one comparison with a coarse
+ * clock and a pointer check, and it is served synchronously (see `bench/results/cache.md`).
+ */
+import { isSecretsError } from "../errors.js";
+import type { NormalizedCacheOptions } from "./options.js";
+
+/** Loads one key's value; `force` asks the backend to bypass its own cache too. */
+export type Loader<V> = (force: boolean) => Promise<V>;
+
+/** What a read may demand of a cached value. */
+export interface CacheReadOptions {
+  /**
+   * Accept a cached value only if it was fetched less than this many milliseconds ago; otherwise
+   * wait for a fresh one (and get its error if that fails, even with `staleOnError`).
+   */
+  readonly maxAgeMs?: number | undefined;
+}
+
+/** A read's demands: an age limit, or bypassing the cache altogether. */
+export interface ReadDemand extends CacheReadOptions {
+  readonly forceRefresh?: boolean | undefined;
+}
+
+/** The entries of one transport method, e.g. `getSecretValue`, read with requests of type `R`. */
+export interface CacheSpace<V, R> {
+  /** The transport method, for error events. */
+  readonly operation: string;
+  readonly entries: Map<string, Entry<V>>;
+  /** Makes a loaded value safe to share (a frozen copy). */
+  readonly freeze: (value: V) => V;
+  /**
+   * The loader of a new entry, built from the read that created it. Called on misses only, so a hit
+   * allocates nothing; it must keep only what identifies the value (not the caller's signal).
+   */
+  readonly loader: (request: R) => Loader<V>;
+}
+
+/** One cached key, linked into the cache-wide recency list. */
+interface Entry<V> {
+  readonly space: CacheSpace<V, never>;
+  readonly key: string;
+  /** The secret id, parameter name or path, for events and `invalidate`. */
+  readonly id: string;
+  readonly load: Loader<V>;
+  value: V | undefined;
+  hasValue: boolean;
+  /** When the load that produced `value` started. */
+  fetchedAt: number;
+  /** The newest load in flight; readers who must wait join it. */
+  pending: Promise<V> | undefined;
+  /** Loads started, and the sequence number of the one whose value is stored: older loads never overwrite newer. */
+  started: number;
+  stored: number;
+  /** Consecutive transient failures, and when the key may be tried again. */
+  failures: number;
+  retryAt: number;
+  newer: Entry<unknown> | undefined;
+  older: Entry<unknown> | undefined;
+}
+
+function ignore(): void {}
+
+/** Whether a failure may pass: throttling, timeouts, 5xx, connection errors. */
+function isTransient(error: unknown): boolean {
+  return isSecretsError(error) && error.retryable;
+}
+
+/** A bounded cache whose values refresh themselves. One per transport instance. */
+export class RefreshingCache {
+  readonly #options: NormalizedCacheOptions;
+  readonly #clock: () => number;
+  /** Age from which a read triggers a background refresh. */
+  readonly #refreshFrom: number;
+  /** Age from which a read waits for the refresh instead of getting the stale value. */
+  readonly #waitFrom: number;
+  #newest: Entry<unknown> | undefined;
+  #oldest: Entry<unknown> | undefined;
+  #size = 0;
+
+  constructor(options: NormalizedCacheOptions) {
+    this.#options = options;
+    this.#clock = options.clock;
+    this.#refreshFrom = options.ttlMs - options.refreshAheadMs;
+    this.#waitFrom = options.ttlMs + options.maxStaleMs;
+  }
+
+  /** Entries held, values and in-flight loads together. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** A new space of entries, for one transport method. */
+  space<V, R>(operation: string, freeze: (value: V) => V, loader: (request: R) => Loader<V>): CacheSpace<V, R> {
+    return { operation, entries: new Map(), freeze, loader };
+  }
+
+  /**
+   * The value a read can have right now without waiting, or `undefined`. A value in its
+   * refresh-ahead or stale window is returned and refreshed in the background.
+   */
+  peek<V>(space: CacheSpace<V, never>, key: string, demand?: ReadDemand): V | undefined {
+    const entry = space.entries.get(key);
+    if (entry === undefined || !entry.hasValue || demand?.forceRefresh) return undefined;
+    const now = this.#clock();
+    const age = now - entry.fetchedAt;
+    const maxAgeMs = demand?.maxAgeMs;
+    if (maxAgeMs !== undefined && age > maxAgeMs) return undefined;
+    if (age >= this.#refreshFrom) {
+      // A key that is failing keeps serving its last good value while it backs off.
+      if (age >= this.#waitFrom && !(this.#options.staleOnError && entry.failures > 0)) return undefined;
+      if (entry.pending === undefined && now >= entry.retryAt) this.#load(entry, false);
+    }
+    if (entry !== this.#newest) this.#touch(entry as Entry<unknown>);
+    return entry.value;
+  }
+
+  /** Reads one key: from the cache when possible, else through one shared load. */
+  read<V, R>(space: CacheSpace<V, R>, key: string, id: string, request: R, demand: ReadDemand = {}): Promise<V> {
+    const hit = this.peek(space, key, demand);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const entry = space.entries.get(key) ?? this.#create(space, key, id, request);
+    const pending = demand.forceRefresh ? this.#load(entry, true) : (entry.pending ?? this.#load(entry, false));
+    return this.#settle(entry, pending, demand);
+  }
+
+  /**
+   * Reads many keys of one space: hits from the cache, keys already loading join their load, and
+   * the rest are fetched together by `loadMany` (one promise per id, in order). One promise per
+   * request comes back, in order.
+   */
+  readMany<V, R>(
+    space: CacheSpace<V, R>,
+    requests: readonly { readonly id: string; readonly key: string; readonly request: R }[],
+    loadMany: (ids: readonly string[]) => Promise<V>[],
+  ): Promise<V>[] {
+    const plan: ({ readonly value: V } | { readonly entry: Entry<V> })[] = [];
+    const missing = new Set<Entry<V>>();
+    for (const { id, key, request } of requests) {
+      const value = this.peek(space, key);
+      if (value !== undefined) {
+        plan.push({ value });
+        continue;
+      }
+      const entry = space.entries.get(key) ?? this.#create(space, key, id, request);
+      if (entry.pending === undefined) missing.add(entry);
+      plan.push({ entry });
+    }
+    if (missing.size > 0) {
+      const loads = loadMany([...missing].map((entry) => entry.id));
+      [...missing].forEach((entry, index) => this.#load(entry, false, loads[index]));
+    }
+    return plan.map((step) =>
+      "entry" in step
+        ? this.#settle(step.entry, step.entry.pending ?? this.#load(step.entry, false), {})
+        : Promise.resolve(step.value),
+    );
+  }
+
+  /** Drops every entry for which `matches` is true; in-flight loads for them are not stored. */
+  delete(matches: (operation: string, id: string, value: unknown) => boolean): void {
+    for (let entry = this.#oldest; entry !== undefined; ) {
+      const newer = entry.newer;
+      if (matches(entry.space.operation, entry.id, entry.value)) this.#drop(entry);
+      entry = newer;
+    }
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.delete(() => true);
+  }
+
+  #create<V, R>(space: CacheSpace<V, R>, key: string, id: string, request: R): Entry<V> {
+    const entry: Entry<V> = {
+      space,
+      key,
+      id,
+      load: space.loader(request),
+      value: undefined,
+      hasValue: false,
+      fetchedAt: 0,
+      pending: undefined,
+      started: 0,
+      stored: 0,
+      failures: 0,
+      retryAt: 0,
+      newer: undefined,
+      older: undefined,
+    };
+    space.entries.set(key, entry);
+    this.#link(entry as Entry<unknown>);
+    this.#size++;
+    if (this.#size > this.#options.maxEntries && this.#oldest) this.#remove(this.#oldest);
+    return entry;
+  }
+
+  /** Starts a load (or adopts `source`, a batch's share) and stores its value if it is the newest. */
+  #load<V>(entry: Entry<V>, force: boolean, source?: Promise<V>): Promise<V> {
+    const sequence = ++entry.started;
+    const startedAt = this.#clock();
+    let loaded: Promise<V>;
+    try {
+      loaded = source ?? entry.load(force);
+    } catch (error) {
+      loaded = Promise.reject(error);
+    }
+    const promise: Promise<V> = loaded.then(
+      (raw) => {
+        const value = entry.space.freeze(raw);
+        if (entry.pending === promise) entry.pending = undefined;
+        if (sequence > entry.stored && entry.space.entries.get(entry.key) === entry) {
+          entry.value = value;
+          entry.hasValue = true;
+          entry.fetchedAt = startedAt;
+          entry.stored = sequence;
+          entry.failures = 0;
+          entry.retryAt = 0;
+        }
+        return value;
+      },
+      (error: unknown) => {
+        if (entry.pending === promise) entry.pending = undefined;
+        this.#failed(entry, error);
+        throw error;
+      },
+    );
+    entry.pending = promise;
+    // A background refresh has no reader; its failure is reported through onError instead.
+    promise.catch(ignore);
+    return promise;
+  }
+
+  /** A reader's outcome of a load: its value, or on a transient failure the last good value. */
+  #settle<V>(entry: Entry<V>, pending: Promise<V>, demand: ReadDemand): Promise<V> {
+    if (!this.#options.staleOnError || demand.forceRefresh || demand.maxAgeMs !== undefined) return pending;
+    return pending.catch((error: unknown) => {
+      if (isTransient(error) && entry.hasValue) return entry.value as V;
+      throw error;
+    });
+  }
+
+  #failed<V>(entry: Entry<V>, error: unknown): void {
+    const transient = isTransient(error);
+    entry.failures++;
+    let retryInMs: number | undefined;
+    if (transient) {
+      const ceiling = Math.min(this.#options.maxBackoffMs, this.#options.backoffMs * 2 ** (entry.failures - 1));
+      // "Equal jitter": between half the ceiling and the ceiling, so retries spread but never bunch at 0.
+      retryInMs = ceiling / 2 + (Math.random() * ceiling) / 2;
+      entry.retryAt = this.#clock() + retryInMs;
+    } else if (entry.space.entries.get(entry.key) === entry) {
+      // Not found, access denied, ...: the value is gone for good; the next read asks again.
+      this.#drop(entry as Entry<unknown>);
+    }
+    const { onError, staleOnError } = this.#options;
+    if (onError === undefined) return;
+    try {
+      onError({
+        operation: entry.space.operation,
+        id: entry.id,
+        error,
+        servingStale: transient && staleOnError && entry.hasValue,
+        failures: entry.failures,
+        retryInMs,
+      });
+    } catch {
+      // A broken logging hook must not break reads.
+    }
+  }
+
+  /** Removes an entry and forgets its value, so no reader falls back to it. */
+  #drop(entry: Entry<unknown>): void {
+    this.#remove(entry);
+    entry.value = undefined;
+    entry.hasValue = false;
+  }
+
+  #remove(entry: Entry<unknown>): void {
+    if (entry.space.entries.get(entry.key) !== entry) return;
+    entry.space.entries.delete(entry.key);
+    this.#unlink(entry);
+    this.#size--;
+  }
+
+  #touch(entry: Entry<unknown>): void {
+    this.#unlink(entry);
+    this.#link(entry);
+  }
+
+  #link(entry: Entry<unknown>): void {
+    entry.older = this.#newest;
+    entry.newer = undefined;
+    if (this.#newest) this.#newest.newer = entry;
+    this.#newest = entry;
+    this.#oldest ??= entry;
+  }
+
+  #unlink(entry: Entry<unknown>): void {
+    if (entry.newer) entry.newer.older = entry.older;
+    else this.#newest = entry.older;
+    if (entry.older) entry.older.newer = entry.newer;
+    else this.#oldest = entry.newer;
+    entry.newer = undefined;
+    entry.older = undefined;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * `secretwrangler exec ... -- <command>`: runs a command with secrets (and parameters) injected as
+ * environment variables. Prints no value; forwards signals; exits with the child's code.
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { SecretsError } from "../../errors.js";
+import type { SecretsClient } from "../../secrets/client.js";
+import { EnvCollector, envName, flattenJson } from "../env-names.js";
+import { clientFromFlags, COMMON_HELP, parseCommand, UsageError } from "../options.js";
+import type { CliIo } from "../output.js";
+
+/** Help text of `exec`. */
+export const EXEC_HELP = `Usage: secretwrangler exec [options] -- <command> [args...]
+
+Runs <command> with secrets injected as environment variables. Values are never printed.
+
+Options:
+  --secret <id>           a JSON secret: each field becomes a variable (repeatable)
+                          password -> PASSWORD, dbName -> DB_NAME, nested {a:{b}} -> A_B
+  --env <NAME>=<id>       a secret's whole text as variable NAME (repeatable)
+  --parameters <path>     every parameter under an SSM path, relative names as variables
+                          (/app/prod/db/password under /app/prod -> DB_PASSWORD) (repeatable)
+  --prefix <P>            prefix for the names made from --secret and --parameters, e.g. DB_
+
+Injected variables override inherited ones. Two sources giving the same name is an error.
+Signals (SIGINT, SIGTERM, SIGHUP, ...) are forwarded; the exit code is the command's.
+
+${COMMON_HELP}`;
+
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+
+async function collect(
+  client: SecretsClient,
+  sources: { secrets: string[]; env: string[]; parameters: string[]; prefix: string },
+): Promise<EnvCollector> {
+  const collector = new EnvCollector();
+  for (const id of sources.secrets) {
+    const json = await client.getSecretJson(id);
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw new SecretsError({
+        code: "WRONG_TYPE",
+        operation: "exec",
+        secretId: id,
+        detail: "--secret needs a JSON object secret",
+        hint: "Use --env NAME=<id> for a text secret",
+      });
+    }
+    for (const [path, value] of flattenJson(json)) {
+      collector.add(envName(path, sources.prefix), value, `--secret ${id}`);
+    }
+  }
+  for (const pair of sources.env) {
+    const at = pair.indexOf("=");
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--env expects NAME=<id>, got "${pair}"`);
+    const name = pair.slice(0, at);
+    const id = pair.slice(at + 1);
+    collector.add(name, await client.getSecret(id), `--env ${name}`);
+  }
+  for (const path of sources.parameters) {
+    const tree = await client.getParametersByPath(path, { shape: "flat" });
+    const base = path.endsWith("/") ? path : `${path}/`;
+    for (const [name, value] of Object.entries(tree)) {
+      const relative = name.startsWith(base) ? name.slice(base.length) : name;
+      const text = Array.isArray(value) ? value.join(",") : String(value);
+      collector.add(envName(relative.split("/"), sources.prefix), text, `--parameters ${path}`);
+    }
+  }
+  return collector;
+}
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: "inherit", env });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const cleanup = () => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+    };
+    child.on("error", (error) => {
+      cleanup();
+      reject(
+        new SecretsError({ code: "CONFIG", operation: "exec", detail: `cannot run "${command}"`, cause: error }),
+      );
+    });
+    child.on("exit", (code, signal) => {
+      cleanup();
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    });
+  });
+}
+
+/** Runs `exec`; returns the child's exit code. */
+export async function execCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const split = args.indexOf("--");
+  const own = split === -1 ? args : args.slice(0, split);
+  const command = split === -1 ? [] : args.slice(split + 1);
+  const { values, positionals } = parseCommand(own, {
+    secret: { type: "string", multiple: true },
+    env: { type: "string", multiple: true },
+    parameters: { type: "string", multiple: true },
+    prefix: { type: "string" },
+  });
+  if (values.help) {
+    io.stdout.write(`${EXEC_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`put the command after "--": exec [options] -- ${positionals[0]}`);
+  const [program, ...programArgs] = command;
+  if (program === undefined) throw new UsageError('exec needs a command after "--"');
+  const client = clientFromFlags(values);
+  let collector: EnvCollector;
+  try {
+    collector = await collect(client, {
+      secrets: values.secret ?? [],
+      env: values.env ?? [],
+      parameters: values.parameters ?? [],
+      prefix: values.prefix ?? "",
+    });
+  } finally {
+    await client.close();
+  }
+  return run(program, programArgs, { ...process.env, ...collector.toObject() });
+}

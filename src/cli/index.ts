@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+/** The `secretwrangler` executable. */
+import { main } from "./main.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr });

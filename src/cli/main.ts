@@ -1,0 +1,62 @@
+/** The CLI's dispatcher: picks the command, runs it, and turns errors into one stderr line and an exit code. */
+import { isSecretsError } from "../errors.js";
+import { EXEC_HELP, execCommand } from "./commands/exec.js";
+import { GET_HELP, getCommand } from "./commands/get.js";
+import {
+  GET_PARAMETER_HELP,
+  GET_PARAMETERS_BY_PATH_HELP,
+  getParameterCommand,
+  getParametersByPathCommand,
+} from "./commands/parameters.js";
+import { EXIT_CODES, EXIT_UNEXPECTED, EXIT_USAGE } from "./exit-codes.js";
+import { COMMON_HELP, UsageError } from "./options.js";
+import type { CliIo } from "./output.js";
+
+type Command = (args: readonly string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly help: string }>> = {
+  get: { run: getCommand, help: GET_HELP },
+  "get-parameter": { run: getParameterCommand, help: GET_PARAMETER_HELP },
+  "get-parameters-by-path": { run: getParametersByPathCommand, help: GET_PARAMETERS_BY_PATH_HELP },
+  exec: { run: execCommand, help: EXEC_HELP },
+};
+
+/** Help text of the CLI as a whole. */
+export const MAIN_HELP = `Usage: secretwrangler <command> [options]
+
+Commands:
+  get <id>                       print a secret's value
+  get-parameter <name>           print an SSM parameter's value
+  get-parameters-by-path <path>  print the parameters under a path as JSON
+  exec [options] -- <command>    run a command with secrets as environment variables
+
+Run "secretwrangler <command> --help" for a command's options.
+
+${COMMON_HELP}
+
+Exit codes: 0 ok, 1 unexpected, 2 usage, 10+ one per error code (see the CLI docs).`;
+
+/** Runs the CLI with `args` (without the node and script paths); returns the exit code. */
+export async function main(args: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(`${MAIN_HELP}\n`);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`secretwrangler: ${error.message}\nRun "secretwrangler ${command ? `${name} ` : ""}--help".\n`);
+      return EXIT_USAGE;
+    }
+    if (isSecretsError(error)) {
+      io.stderr.write(`secretwrangler: ${error.code}: ${error.message}\n`);
+      return EXIT_CODES[error.code];
+    }
+    io.stderr.write(`secretwrangler: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_UNEXPECTED;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The SDK transport's Parameter Store calls through `@aws-sdk/client-ssm`: GetParameter,
+ * GetParameters in chunks of 10, and GetParametersByPath over every page.
+ */
+import type { SSMClient } from "@aws-sdk/client-ssm";
+import { SecretsError } from "../errors.js";
+import type { LazySdk } from "../transports/aws-client.js";
+import { toSecretsError } from "../transports/aws-errors.js";
+import type {
+  BatchOptions,
+  BatchResult,
+  ParameterRecord,
+  ParameterRequest,
+  ParametersByPathOptions,
+  ParameterType,
+  Transport,
+} from "../transports/types.js";
+import { SECRET_REFERENCE_PREFIX, selectorSuffix } from "./names.js";
+
+/** The SSM SDK module, as `import("@aws-sdk/client-ssm")` returns it. */
+export type SsmModule = typeof import("@aws-sdk/client-ssm");
+
+/** GetParameters takes at most 10 names per call. */
+const NAMES_PER_CALL = 10;
+/** GetParametersByPath returns at most 10 parameters per page. */
+const PAGE_SIZE = 10;
+/** Upper bound on pages of one path read (10,000 parameters), so a misbehaving endpoint cannot loop us forever. */
+const MAX_PAGES = 1_000;
+
+const TYPES: ReadonlySet<string> = new Set<ParameterType>(["String", "StringList", "SecureString"]);
+
+interface ParameterShape {
+  Name?: string | undefined;
+  Type?: string | undefined;
+  Value?: string | undefined;
+  Version?: number | undefined;
+  Selector?: string | undefined;
+  SourceResult?: string | undefined;
+  LastModifiedDate?: Date | undefined;
+  ARN?: string | undefined;
+  DataType?: string | undefined;
+}
+
+interface RecordContext {
+  readonly operation: string;
+  /** The name as requested, for errors and when the response leaves `Name` out. */
+  readonly requested?: string | undefined;
+  readonly transport: string;
+}
+
+function malformed(context: RecordContext, detail: string): SecretsError {
+  return new SecretsError({
+    code: "TRANSPORT",
+    operation: context.operation,
+    secretId: context.requested,
+    transport: context.transport,
+    detail,
+  });
+}
+
+function toParameterRecord(parameter: ParameterShape, context: RecordContext): ParameterRecord {
+  const name = parameter.Name ?? context.requested;
+  if (name === undefined) throw malformed(context, "a parameter in the response has no Name");
+  if (!TYPES.has(parameter.Type ?? "")) throw malformed(context, "the response has no known parameter Type");
+  if (typeof parameter.Value !== "string") {
+    // AWS leaves Value out for a binary secret read through /aws/reference/secretsmanager/.
+    throw new SecretsError({
+      code: "WRONG_TYPE",
+      operation: context.operation,
+      secretId: context.requested ?? name,
+      transport: context.transport,
+      detail: `the parameter has no text value${name.startsWith(SECRET_REFERENCE_PREFIX) ? "; a binary secret needs getSecretBinary" : ""}`,
+    });
+  }
+  return {
+    name,
+    type: parameter.Type as ParameterType,
+    value: parameter.Value,
+    version: parameter.Version,
+    arn: parameter.ARN,
+    lastModifiedDate: parameter.LastModifiedDate,
+    dataType: parameter.DataType,
+    selector: parameter.Selector,
+    sourceResult: parameter.SourceResult,
+  };
+}
+
+/** Whether a returned parameter answers a requested name: the name or the ARN, plus the selector. */
+function answers(requested: string, parameter: ParameterShape): boolean {
+  const selector = parameter.Selector ?? "";
+  return requested === `${parameter.Name}${selector}` || requested === `${parameter.ARN}${selector}`;
+}
+
+/** The three parameter methods of the SDK transport, on a lazily built `SSMClient`. */
+export function ssmParameterMethods(
+  sdk: LazySdk<SsmModule, SSMClient>,
+  transport: string,
+): Required<Pick<Transport, "getParameter" | "getParameters" | "getParametersByPath">> {
+  async function getParameter(request: ParameterRequest): Promise<ParameterRecord> {
+    const requested = `${request.name}${selectorSuffix(request)}`;
+    const context = { operation: "getParameter", requested, transport };
+    try {
+      const { module, client } = await sdk.get();
+      const output = await client.send(
+        new module.GetParameterCommand({ Name: requested, WithDecryption: request.decrypt !== false }),
+        { abortSignal: request.signal },
+      );
+      if (!output.Parameter) throw malformed(context, "the response has no Parameter");
+      return toParameterRecord(output.Parameter, context);
+    } catch (error) {
+      throw toSecretsError(error, { operation: "getParameter", secretId: requested, transport });
+    }
+  }
+
+  async function getParametersChunk(
+    names: readonly string[],
+    decrypt: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<BatchResult<ParameterRecord>[]> {
+    const { module, client } = await sdk.get();
+    const output = await client.send(new module.GetParametersCommand({ Names: [...names], WithDecryption: decrypt }), {
+      abortSignal: signal,
+    });
+    const invalid = new Set(output.InvalidParameters ?? []);
+    return names.map((id): BatchResult<ParameterRecord> => {
+      const found = output.Parameters?.find((parameter) => answers(id, parameter));
+      try {
+        if (found)
+          return {
+            id,
+            ok: true,
+            value: toParameterRecord(found, { operation: "getParameters", requested: id, transport }),
+          };
+      } catch (error) {
+        if (error instanceof SecretsError) return { id, ok: false, error };
+        throw error;
+      }
+      const detail = invalid.has(id)
+        ? "listed in InvalidParameters (no such parameter or version)"
+        : "not in the response";
+      return {
+        id,
+        ok: false,
+        error: new SecretsError({ code: "NOT_FOUND", operation: "getParameters", secretId: id, transport, detail }),
+      };
+    });
+  }
+
+  async function getParameters(
+    names: readonly string[],
+    options: BatchOptions & { readonly decrypt?: boolean | undefined } = {},
+  ): Promise<BatchResult<ParameterRecord>[]> {
+    const chunks: string[][] = [];
+    for (let start = 0; start < names.length; start += NAMES_PER_CALL) {
+      chunks.push(names.slice(start, start + NAMES_PER_CALL));
+    }
+    try {
+      const decrypt = options.decrypt !== false;
+      const results = await Promise.all(chunks.map((chunk) => getParametersChunk(chunk, decrypt, options.signal)));
+      return results.flat();
+    } catch (error) {
+      throw toSecretsError(error, { operation: "getParameters", transport });
+    }
+  }
+
+  async function getParametersByPath(path: string, options: ParametersByPathOptions = {}): Promise<ParameterRecord[]> {
+    const context = { operation: "getParametersByPath", transport };
+    try {
+      const { module, client } = await sdk.get();
+      const records: ParameterRecord[] = [];
+      let nextToken: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const output = await client.send(
+          new module.GetParametersByPathCommand({
+            Path: path,
+            Recursive: options.recursive !== false,
+            WithDecryption: options.decrypt !== false,
+            MaxResults: PAGE_SIZE,
+            NextToken: nextToken,
+          }),
+          { abortSignal: options.signal },
+        );
+        for (const parameter of output.Parameters ?? []) records.push(toParameterRecord(parameter, context));
+        nextToken = output.NextToken;
+        if (!nextToken) return records;
+      }
+      throw malformed({ ...context, requested: path }, `more than ${MAX_PAGES} pages; read a narrower path`);
+    } catch (error) {
+      throw toSecretsError(error, { operation: "getParametersByPath", secretId: path, transport });
+    }
+  }
+
+  return { getParameter, getParameters, getParametersByPath };
+}

@@ -1,0 +1,172 @@
+/**
+ * The agent transport's socket layer: plain-HTTP GETs to a loopback port over a bounded keep-alive
+ * pool. It knows nothing of secrets; it returns a status and a body, or throws the network error.
+ *
+ * The agent drops every connection 61 s after it was accepted, idle or not, without a response. The
+ * pool therefore closes idle sockets after 30 s, retires sockets older than 50 s instead of pooling
+ * them again, and retries a GET once, at once, when a reused socket turns out to be dead.
+ */
+import { Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+
+/** Idle keep-alive sockets are closed after this long: well under the agent's 61 s. */
+const IDLE_TIMEOUT_MS = 30_000;
+/** Sockets older than this are not pooled again, so none is reused near the agent's 61 s cut-off. */
+const MAX_SOCKET_AGE_MS = 50_000;
+/** Larger bodies are refused: a secret is at most 64 KiB, so its base64 form fits many times over. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the agent answered. */
+export interface AgentHttpResponse {
+  readonly status: number;
+  /** The body as text; empty for a 429, whose socket is closed instead of read. */
+  readonly body: string;
+}
+
+/** The per-attempt timer fired. */
+export class AgentRequestTimeout extends Error {
+  override readonly name = "AgentRequestTimeout";
+  constructor(readonly timeoutMs: number) {
+    super(`no response within ${timeoutMs} ms`);
+  }
+}
+
+/** The body was larger than {@link MAX_BODY_BYTES}. */
+export class AgentBodyTooLarge extends Error {
+  override readonly name = "AgentBodyTooLarge";
+  constructor() {
+    super(`response body over ${MAX_BODY_BYTES} bytes`);
+  }
+}
+
+/** Marks a reset of a pooled socket, which {@link createAgentHttp} retries once. */
+class DeadReusedSocket extends Error {
+  override readonly name = "DeadReusedSocket";
+  constructor(cause: unknown) {
+    super("a reused keep-alive socket was closed by the agent", { cause });
+  }
+}
+
+/** Where and how to connect. */
+export interface AgentHttpOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly maxSockets: number;
+}
+
+/** One GET. */
+export interface AgentGet {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A keep-alive pool that retires sockets before the agent's connection lifetime runs out. */
+class AgentPool extends Agent {
+  readonly #bornAt = new WeakMap<Duplex, number>();
+
+  noteSocket(socket: Duplex): void {
+    if (!this.#bornAt.has(socket)) this.#bornAt.set(socket, Date.now());
+  }
+
+  override keepSocketAlive(socket: Duplex): boolean {
+    const bornAt = this.#bornAt.get(socket);
+    if (bornAt !== undefined && Date.now() - bornAt > MAX_SOCKET_AGE_MS) return false;
+    return (Agent.prototype.keepSocketAlive as (socket: Duplex) => boolean).call(this, socket);
+  }
+}
+
+function isDeadReusedSocket(error: unknown, request: ClientRequest): boolean {
+  const code = (error as { code?: unknown }).code;
+  return request.reusedSocket && (code === "ECONNRESET" || code === "EPIPE");
+}
+
+/** Sends GETs to one host and port. */
+export interface AgentHttp {
+  /** Sends one GET (plus one immediate retry on a dead reused socket). Throws the network error. */
+  get(options: AgentGet): Promise<AgentHttpResponse>;
+  /** Destroys every pooled socket. */
+  close(): void;
+}
+
+/** A client for one agent endpoint, with its own keep-alive pool. */
+export function createAgentHttp(options: AgentHttpOptions): AgentHttp {
+  const pool = new AgentPool({
+    keepAlive: true,
+    timeout: IDLE_TIMEOUT_MS,
+    maxSockets: options.maxSockets,
+    maxFreeSockets: options.maxSockets,
+    scheduling: "lifo",
+  });
+
+  function once(get: AgentGet): Promise<AgentHttpResponse> {
+    return new Promise((resolve, reject) => {
+      const request = httpRequest({
+        agent: pool,
+        host: options.host,
+        port: options.port,
+        path: get.path,
+        method: "GET",
+        headers: get.headers,
+      });
+      const finish = () => {
+        clearTimeout(timer);
+        get.signal?.removeEventListener("abort", onAbort);
+      };
+      const onAbort = () => request.destroy(get.signal?.reason as Error);
+      const timer = setTimeout(() => request.destroy(new AgentRequestTimeout(get.timeoutMs)), get.timeoutMs);
+      get.signal?.addEventListener("abort", onAbort, { once: true });
+      request.on("socket", (socket) => pool.noteSocket(socket));
+      request.on("error", (error) => {
+        finish();
+        reject(isDeadReusedSocket(error, request) ? new DeadReusedSocket(error) : error);
+      });
+      request.on("response", (response: IncomingMessage) => {
+        const status = response.statusCode ?? 0;
+        if (status === 429) {
+          // The agent answers 429 to every request of a connection accepted over its limit: close it.
+          finish();
+          response.destroy();
+          resolve({ status, body: "" });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) request.destroy(new AgentBodyTooLarge());
+          else chunks.push(chunk);
+        });
+        response.on("end", () => {
+          finish();
+          resolve({ status, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        response.on("error", (error) => {
+          finish();
+          reject(error);
+        });
+      });
+      if (get.signal?.aborted) onAbort();
+      request.end();
+    });
+  }
+
+  return {
+    async get(get: AgentGet): Promise<AgentHttpResponse> {
+      try {
+        return await once(get);
+      } catch (error) {
+        if (!(error instanceof DeadReusedSocket)) throw error;
+        try {
+          return await once(get);
+        } catch (retryError) {
+          throw retryError instanceof DeadReusedSocket ? retryError.cause : retryError;
+        }
+      }
+    },
+    close() {
+      pool.destroy();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The auto transport: the agent when one answers on its port, else the SDK. The choice is made on the
+ * first read, kept, and made again after the chosen transport fails in a way that says it is gone
+ * (unreachable, rejected token, no credentials, ...). The SDK is loaded only if it is chosen.
+ */
+import { isSecretsError, SecretsError, type SecretsErrorCode } from "../errors.js";
+import { type AgentTransport, type AgentTransportOptions, agentTokenEnv, agentTransport } from "./agent.js";
+import { resolveAgentToken } from "./agent-token.js";
+import { type SdkTransportOptions, sdkTransport } from "./sdk.js";
+import type { BatchOptions, BatchResult, SecretRecord, Transport } from "./types.js";
+
+const TRANSPORT_NAME = "auto";
+
+/** Failures after which the choice is made again: the chosen backend looks gone, not the secret. */
+const REDECIDE_CODES: readonly SecretsErrorCode[] = [
+  "AGENT_UNREACHABLE",
+  "AGENT_TOKEN",
+  "CREDENTIALS",
+  "CONFIG",
+  "TRANSPORT",
+  "TIMEOUT",
+];
+
+/** What {@link autoTransport} chose, and why. */
+export interface AutoTransportDecision {
+  /** The transport now in use. */
+  readonly transport: "agent" | "sdk";
+  /** Why, e.g. `an agent answers on http://127.0.0.1:2773`. Never holds a token. */
+  readonly reason: string;
+  /** The agent endpoint that was probed. */
+  readonly endpoint: string;
+}
+
+/**
+ * Options of {@link autoTransport}.
+ *
+ * @example
+ * ```ts
+ * autoTransport({ onDecision: (d) => console.debug(`secrets via ${d.transport}: ${d.reason}`) });
+ * ```
+ */
+export interface AutoTransportOptions {
+  /** Options of the agent transport that is tried first. */
+  readonly agent?: AgentTransportOptions | undefined;
+  /** Options of the SDK transport that is the fallback. */
+  readonly sdk?: SdkTransportOptions | undefined;
+  /** How long the probe of the agent's port waits for an answer, in milliseconds. @default 250 */
+  readonly probeTimeoutMs?: number | undefined;
+  /** Told about every choice, the first and each one after a failure. Must not throw. */
+  readonly onDecision?: ((decision: AutoTransportDecision) => void) | undefined;
+}
+
+function unsupported(transport: Transport, operation: string, name: string): SecretsError {
+  return new SecretsError({
+    code: "CONFIG",
+    operation,
+    secretId: name,
+    transport: transport.name,
+    detail: `the ${transport.name} transport cannot ${operation}`,
+  });
+}
+
+/**
+ * The error as this transport's: `transport` is "auto" (the name callers see on the client), and the
+ * message says which backend failed; the backend's own error stays the cause.
+ */
+function relabel(error: SecretsError, via: string): SecretsError {
+  const marker = `(${error.code})`;
+  const rest = error.message.slice(error.message.indexOf(marker) + marker.length);
+  return new SecretsError({
+    code: error.code,
+    operation: error.operation,
+    secretId: error.secretId,
+    transport: TRANSPORT_NAME,
+    retryable: error.retryable,
+    status: error.status,
+    issues: error.issues,
+    detail: `via ${via}${rest.startsWith(": ") ? rest : ""}`,
+    cause: error,
+  });
+}
+
+/** One result per id from single reads, for a backend without a batch call. */
+function settleEach<T>(ids: readonly string[], read: (id: string) => Promise<T>): Promise<BatchResult<T>[]> {
+  return Promise.all(
+    ids.map((id) =>
+      read(id).then(
+        (value): BatchResult<T> => ({ id, ok: true, value }),
+        (error: unknown): BatchResult<T> => {
+          if (error instanceof SecretsError) return { id, ok: false, error };
+          throw error;
+        },
+      ),
+    ),
+  );
+}
+
+/** The batch's errors as this transport's, like thrown ones. */
+function relabelResults<T>(results: BatchResult<T>[], via: string): BatchResult<T>[] {
+  return results.map((result) => (result.ok ? result : { ...result, error: relabel(result.error, via) }));
+}
+
+/**
+ * A transport that uses the Secrets Manager Agent (or the Lambda extension) when one answers, and
+ * AWS Secrets Manager through the SDK otherwise. The agent is chosen when a token can be found (as the
+ * agent finds it) and something answers HTTP on its port within `probeTimeoutMs`; the probe is one
+ * `GET /ping`, which needs no token and costs no AWS call. An application that gets the agent never
+ * loads the AWS SDK.
+ *
+ * If the agent stops answering, the read that noticed is served by the new choice; other failures of
+ * the chosen transport (a rejected token, missing credentials, ...) are thrown and the next read
+ * chooses again. Methods the agent lacks (parameter paths) go to the SDK transport.
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecretsClient({ transport: autoTransport() }); // or SECRETWRANGLER_TRANSPORT=auto
+ * ```
+ */
+export function autoTransport(options: AutoTransportOptions = {}): Transport {
+  const agent: AgentTransport = agentTransport(options.agent);
+  const sdk = sdkTransport(options.sdk);
+  const probeTimeoutMs = options.probeTimeoutMs ?? 250;
+  let choice: Promise<Transport> | undefined;
+
+  async function decide(): Promise<Transport> {
+    let decision: AutoTransportDecision;
+    try {
+      resolveAgentToken(options.agent?.token, agentTokenEnv(options.agent ?? {}), {
+        operation: "chooseTransport",
+        transport: TRANSPORT_NAME,
+      });
+      decision = (await agent.ping({ timeoutMs: probeTimeoutMs }))
+        ? { transport: "agent", reason: `an agent answers on ${agent.endpoint}`, endpoint: agent.endpoint }
+        : { transport: "sdk", reason: `nothing answers on ${agent.endpoint}`, endpoint: agent.endpoint };
+    } catch (error) {
+      const reason = isSecretsError(error) ? error.message : "no agent token";
+      decision = { transport: "sdk", reason: `no agent token: ${reason}`, endpoint: agent.endpoint };
+    }
+    options.onDecision?.(decision);
+    return decision.transport === "agent" ? agent : sdk;
+  }
+
+  function chosen(): Promise<Transport> {
+    choice ??= decide();
+    return choice;
+  }
+
+  /** Runs a read on the chosen transport, choosing again after a failure that says it is gone. */
+  async function run<T>(read: (transport: Transport) => Promise<T>): Promise<T> {
+    const current = chosen();
+    const transport = await current;
+    try {
+      return await read(transport);
+    } catch (error) {
+      if (!(error instanceof SecretsError)) throw error;
+      if (!isSecretsError(error, ...REDECIDE_CODES) || choice !== current) throw relabel(error, transport.name);
+      choice = undefined;
+      if (transport !== agent || error.code !== "AGENT_UNREACHABLE") throw relabel(error, transport.name);
+      // Nothing reached the agent, so the read may safely go to the new choice.
+      const next = await chosen();
+      if (next === agent) throw relabel(error, transport.name);
+      try {
+        return await read(next);
+      } catch (retryError) {
+        throw retryError instanceof SecretsError ? relabel(retryError, next.name) : retryError;
+      }
+    }
+  }
+
+  const transport: Transport = {
+    name: TRANSPORT_NAME,
+    getSecretValue: (request) => run((current) => current.getSecretValue(request)),
+    batchGetSecretValue: (ids, batch: BatchOptions = {}) =>
+      run(async (current): Promise<BatchResult<SecretRecord>[]> => {
+        const results = current.batchGetSecretValue
+          ? await current.batchGetSecretValue(ids, batch)
+          : await settleEach(ids, (id) => current.getSecretValue({ id, signal: batch.signal }));
+        return relabelResults(results, current.name);
+      }),
+    getParameter: (request) =>
+      run((current) => {
+        if (!current.getParameter) throw unsupported(current, "getParameter", request.name);
+        return current.getParameter(request);
+      }),
+    async close() {
+      choice = undefined;
+      await Promise.all([agent.close(), sdk.close?.()]);
+    },
+  };
+  const { getParameters, getParametersByPath } = sdk;
+  if (getParameters) {
+    transport.getParameters = (names, batch = {}) =>
+      run(async (current) => {
+        const results = current.getParameters
+          ? await current.getParameters(names, batch)
+          : await settleEach(names, (name) =>
+              agent.getParameter({ name, decrypt: batch.decrypt, signal: batch.signal }),
+            );
+        return relabelResults(results, current.name);
+      });
+  }
+  // The agent cannot read a path; the SDK transport does, whichever transport is chosen.
+  if (getParametersByPath) transport.getParametersByPath = getParametersByPath.bind(sdk);
+  return transport;
+}

@@ -1,0 +1,116 @@
+/** Types of the DB secret API: the engine named by the caller narrows every result. */
+import { describe, expectTypeOf, it } from "vitest";
+import {
+  connectionUrl,
+  connectWithDbSecret,
+  createDbSecretSchema,
+  type DbSecret,
+  type MongoSecret,
+  type MySqlSecret,
+  mysql2Options,
+  type OracleSecret,
+  oracledbOptions,
+  type PostgresSecret,
+  parseDbSecret,
+  pgOptions,
+  postgresSecretSchema,
+  type RedshiftSecret,
+  type SqlServerSecret,
+} from "../src/db/index.js";
+import type { SecretsClient } from "../src/secrets/client.js";
+
+declare const secrets: SecretsClient;
+
+describe("getDbSecret", () => {
+  it("returns the union of every engine's secret when no engine is named", () => {
+    expectTypeOf(secrets.getDbSecret("prod/db")).resolves.toEqualTypeOf<DbSecret>();
+  });
+
+  it("narrows to the named engine's family", () => {
+    expectTypeOf(secrets.getDbSecret("a", { engine: "aurora-postgresql" })).resolves.toEqualTypeOf<PostgresSecret>();
+    expectTypeOf(secrets.getDbSecret("a", { engine: "mariadb" })).resolves.toEqualTypeOf<MySqlSecret>();
+    expectTypeOf(secrets.getDbSecret("a", { engine: "sqlserver" })).resolves.toEqualTypeOf<SqlServerSecret>();
+    expectTypeOf(secrets.getDbSecret("a", { engine: "redshift" })).resolves.toEqualTypeOf<RedshiftSecret>();
+    expectTypeOf(secrets.getDbSecret("a", { engine: "mongo" })).resolves.toEqualTypeOf<MongoSecret>();
+  });
+
+  it("takes read options next to the engine and the defaults", () => {
+    expectTypeOf(secrets.getDbSecret)
+      .parameter(1)
+      .toMatchTypeOf<
+        | { forceRefresh?: boolean | undefined; versionStage?: string | undefined; defaults?: { port?: number } }
+        | undefined
+      >();
+  });
+
+  it("accepts only canonical engine names as the option", () => {
+    // @ts-expect-error: "postgresql" is a spelling the secret may use, not an engine option
+    void secrets.getDbSecret("a", { engine: "postgresql" });
+  });
+});
+
+describe("a DB secret", () => {
+  it("narrows on engine", () => {
+    const db = {} as DbSecret;
+    if (db.engine === "mongo") expectTypeOf(db).toEqualTypeOf<MongoSecret>();
+    if (db.engine === "aurora-mysql") expectTypeOf(db).toEqualTypeOf<MySqlSecret>();
+  });
+
+  it("has a port number and, for PostgreSQL, always a database", () => {
+    expectTypeOf<PostgresSecret["port"]>().toEqualTypeOf<number>();
+    expectTypeOf<PostgresSecret["dbname"]>().toEqualTypeOf<string>();
+    expectTypeOf<MySqlSecret["dbname"]>().toEqualTypeOf<string | undefined>();
+  });
+});
+
+describe("the adapters", () => {
+  it("accept only secrets their driver can use", () => {
+    const mysql = {} as MySqlSecret;
+    const oracle = {} as OracleSecret;
+    const redshift = {} as RedshiftSecret;
+
+    expectTypeOf(pgOptions(redshift).port).toEqualTypeOf<number>();
+    expectTypeOf(oracledbOptions(oracle).connectString).toEqualTypeOf<string>();
+    // @ts-expect-error: pg cannot talk to MySQL
+    pgOptions(mysql);
+    // @ts-expect-error: mysql2 cannot talk to Oracle
+    mysql2Options(oracle);
+    // @ts-expect-error: Oracle has no connection URL
+    connectionUrl(oracle);
+  });
+
+  it("need a narrowed secret", () => {
+    const db = {} as DbSecret;
+    // @ts-expect-error: narrow on engine (or name it in getDbSecret) first
+    pgOptions(db);
+  });
+});
+
+describe("parseDbSecret and the schemas", () => {
+  it("type the result from the engine option", () => {
+    expectTypeOf(parseDbSecret("{}", { engine: "oracle" })).resolves.toEqualTypeOf<OracleSecret>();
+    expectTypeOf(parseDbSecret({})).resolves.toEqualTypeOf<DbSecret>();
+  });
+
+  it("are Standard Schemas whose output types getSecretJson", () => {
+    expectTypeOf(secrets.getSecretJson("a", { schema: postgresSecretSchema })).resolves.toEqualTypeOf<PostgresSecret>();
+    expectTypeOf(
+      secrets.getSecretJson("a", { schema: createDbSecretSchema({ engine: "mysql" }) }),
+    ).resolves.toEqualTypeOf<MySqlSecret>();
+  });
+});
+
+describe("connectWithDbSecret", () => {
+  it("hands connect the named engine's secret and returns what connect returns", () => {
+    const result = connectWithDbSecret(
+      "prod/db",
+      async (db) => {
+        expectTypeOf(db).toEqualTypeOf<PostgresSecret>();
+        return 42;
+      },
+      { engine: "postgres" },
+    );
+
+    expectTypeOf(result).resolves.toEqualTypeOf<number>();
+  });
+});

@@ -1,0 +1,350 @@
+/**
+ * A loopback fake of the AWS Secrets Manager Agent and of the AWS Parameters and Secrets Lambda
+ * Extension, written from `/work/shared/agent-protocol.md`:
+ *
+ * - `agent` flavour: the order of checks of §1 (X-Forwarded-For, SSRF token on either header, GET
+ *   only, routes), the query- and path-style parameters of §2 with their plain-text 400s, compact
+ *   bodies with `CreatedDate` as a string of epoch seconds (§4), upstream errors as the agent's
+ *   hand-built `{"__type":"C", "message":"M"}` (§5), `refreshNow` (§6) and a 404 for the SSM route.
+ * - `lambda-extension` flavour: Go-style bodies (alphabetical keys, `null`s, RFC 3339 dates,
+ *   `ResultMetadata`), one generic plain-text 400 for every failure, and the SSM route (§9).
+ *
+ * Failures are injected with {@link FakeAgent.failNext}; every request is recorded.
+ */
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { fakeArn } from "./fake-secrets-manager.js";
+import type { Fixtures, FixtureVersion } from "./fixtures.js";
+
+/** The token the fake expects unless told otherwise. Searched for in errors, like a secret. */
+export const AGENT_TOKEN_CANARY = "TOKEN-9d41e2-agent-never-log-me";
+
+/** The extension's body for every failure. */
+export const EXTENSION_GENERIC_ERROR = "an unexpected error occurred while executing request";
+
+/** Which program the fake plays. */
+export type FakeAgentFlavor = "agent" | "lambda-extension";
+
+/** One version of a fake SSM parameter. */
+export interface FakeParameterVersion {
+  readonly version: number;
+  readonly value: string;
+  readonly labels?: readonly string[];
+}
+
+/** A fake SSM parameter: its type and versions (the last is the current one). */
+export interface FakeParameter {
+  readonly type: "String" | "StringList" | "SecureString";
+  readonly versions: readonly FakeParameterVersion[];
+}
+
+/** What an injected failure does to one request. */
+export type FakeAgentReply =
+  /** Answers with this status and raw body (no content type, like the agent). */
+  | { readonly status: number; readonly body: string }
+  /** Drops the connection without a response, as the agent does at its 61 s limit. */
+  | { readonly reset: true }
+  /** Never answers (until the client gives up or the fake closes). */
+  | { readonly hang: true };
+
+/** One request the fake received. */
+export interface FakeAgentRequest {
+  readonly method: string;
+  /** The raw path with its query, as sent. */
+  readonly url: string;
+  readonly pathname: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** Which connection carried it: 1 for the first connection the fake accepted, and so on. */
+  readonly connection: number;
+}
+
+/** How to start the fake. */
+export interface FakeAgentOptions {
+  readonly flavor?: FakeAgentFlavor;
+  /** The secrets it serves. */
+  readonly fixtures?: Fixtures;
+  /** The SSM parameters it serves (Lambda extension only). */
+  readonly parameters?: Readonly<Record<string, FakeParameter>>;
+  /** The token it expects. @default AGENT_TOKEN_CANARY */
+  readonly token?: string;
+  /** A fixed port, e.g. to start the fake where a client already tried to connect. @default a free one */
+  readonly port?: number;
+  /** Record requests; benchmarks turn it off to keep memory flat. @default true */
+  readonly record?: boolean;
+}
+
+/** A running fake. */
+export interface FakeAgent {
+  readonly flavor: FakeAgentFlavor;
+  readonly port: number;
+  readonly endpoint: string;
+  /** Every request so far, oldest first (`/ping` included). */
+  readonly requests: FakeAgentRequest[];
+  /** Requests other than `/ping`. */
+  reads(): FakeAgentRequest[];
+  /** The next requests (not `/ping`) get these replies instead of the normal ones, one each. */
+  failNext(...replies: FakeAgentReply[]): void;
+  /** Replaces one secret's versions, e.g. for a rotation. */
+  setSecret(name: string, versions: readonly FixtureVersion[]): void;
+  /** Connections accepted so far. */
+  connections(): number;
+  /** Connections open now. */
+  openConnections(): number;
+  close(): Promise<void>;
+}
+
+const CREATED_SECONDS = 1_569_534_789.046;
+const AGENT_PARAMETERS = new Set(["secretId", "versionId", "versionStage", "refreshNow"]);
+const EXTENSION_SECRET_PARAMETERS = new Set(["secretId", "versionId", "versionStage"]);
+const EXTENSION_PARAMETER_PARAMETERS = new Set(["name", "version", "label", "withDecryption"]);
+
+type Reply = { status: number; body: string };
+
+const text = (status: number, body: string): Reply => ({ status, body });
+
+function findVersion(
+  fixtures: Record<string, readonly FixtureVersion[]>,
+  id: string,
+  versionId: string | undefined,
+  versionStage: string | undefined,
+): { name: string; version: FixtureVersion } | undefined {
+  const name = fixtures[id] ? id : Object.keys(fixtures).find((candidate) => fakeArn(candidate) === id);
+  if (name === undefined) return undefined;
+  const stage = versionStage ?? (versionId ? undefined : "AWSCURRENT");
+  const version = fixtures[name]?.find(
+    (candidate) =>
+      (versionId === undefined || candidate.versionId === versionId) &&
+      (stage === undefined || candidate.stages.includes(stage)),
+  );
+  return version ? { name, version } : undefined;
+}
+
+function agentSecretBody(name: string, version: FixtureVersion): string {
+  // Built key by key: the agent's serialiser writes exactly this order, and leaves out the absent value.
+  const value =
+    typeof version.value === "string"
+      ? { SecretString: version.value }
+      : { SecretBinary: Buffer.from(version.value).toString("base64") };
+  return JSON.stringify({
+    ARN: fakeArn(name),
+    Name: name,
+    VersionId: version.versionId,
+    ...value,
+    VersionStages: version.stages,
+    CreatedDate: String(CREATED_SECONDS),
+  });
+}
+
+function extensionSecretBody(name: string, version: FixtureVersion): string {
+  const binary = typeof version.value === "string" ? null : Buffer.from(version.value).toString("base64");
+  return JSON.stringify({
+    ARN: fakeArn(name),
+    CreatedDate: new Date(CREATED_SECONDS * 1000).toISOString(),
+    Name: name,
+    SecretBinary: binary,
+    SecretString: typeof version.value === "string" ? version.value : null,
+    VersionId: version.versionId,
+    VersionStages: version.stages,
+    ResultMetadata: {},
+  });
+}
+
+/** The agent's upstream error: hand-built, a space after the comma, the message not escaped. */
+function upstreamError(status: number, type: string, message: string): Reply {
+  return text(status, `{"__type":"${type}", "message":"${message}"}`);
+}
+
+function firstUnknown(query: URLSearchParams, allowed: ReadonlySet<string>): string | undefined {
+  for (const key of query.keys()) if (!allowed.has(key)) return key;
+  return undefined;
+}
+
+/** Starts the fake on 127.0.0.1. Stop it with `close()`. */
+export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<FakeAgent> {
+  const flavor = options.flavor ?? "agent";
+  const token = options.token ?? AGENT_TOKEN_CANARY;
+  const fixtures: Record<string, readonly FixtureVersion[]> = { ...(options.fixtures ?? {}) };
+  const parameters = options.parameters ?? {};
+  const requests: FakeAgentRequest[] = [];
+  const injected: FakeAgentReply[] = [];
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const connectionIds = new WeakMap<Socket, number>();
+
+  function tokenMatches(headers: IncomingHttpHeaders): boolean {
+    const names =
+      flavor === "agent" ? ["x-aws-parameters-secrets-token", "x-vault-token"] : ["x-aws-parameters-secrets-token"];
+    return names.some((name) => {
+      const value = headers[name];
+      return (Array.isArray(value) ? value[0] : value) === token;
+    });
+  }
+
+  function agentRead(method: string, path: string, query: URLSearchParams): Reply {
+    if (method !== "GET") return text(405, "Not allowed");
+    if (path === "/ping") return text(200, "healthy");
+    let id: string | null;
+    if (path === "/secretsmanager/get") {
+      const unknown = firstUnknown(query, AGENT_PARAMETERS);
+      if (unknown !== undefined) return text(400, `unknown parameter: ${unknown}`);
+      id = query.get("secretId");
+      if (!id) return text(400, "missing parameter secretId");
+    } else if (path.startsWith("/v1/")) {
+      const unknown = firstUnknown(query, new Set(["versionId", "versionStage", "refreshNow"]));
+      if (unknown !== undefined) return text(400, `unknown parameter: ${unknown}`);
+      id = path.slice("/v1/".length);
+      if (!id) return text(400, "missing secret ID");
+    } else {
+      return text(404, "Not found");
+    }
+    const refresh = query.get("refreshNow");
+    if (refresh !== null && !/^(true|false|1|0)$/i.test(refresh)) return text(400, "invalid refreshNow value");
+    const found = findVersion(
+      fixtures,
+      id,
+      query.get("versionId") ?? undefined,
+      query.get("versionStage") ?? undefined,
+    );
+    if (!found) {
+      return upstreamError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
+    }
+    return text(200, agentSecretBody(found.name, found.version));
+  }
+
+  function extensionParameter(query: URLSearchParams): Reply {
+    const generic = text(400, EXTENSION_GENERIC_ERROR);
+    if (firstUnknown(query, EXTENSION_PARAMETER_PARAMETERS) !== undefined) return generic;
+    const name = query.get("name") ?? "";
+    const parameter = parameters[name];
+    if (!parameter) return generic;
+    const versionText = query.get("version");
+    const label = query.get("label");
+    const version = versionText
+      ? parameter.versions.find((candidate) => String(candidate.version) === versionText)
+      : label
+        ? parameter.versions.find((candidate) => candidate.labels?.includes(label))
+        : parameter.versions.at(-1);
+    if (!version) return generic;
+    const decrypt = (query.get("withDecryption") ?? "false").toLowerCase() === "true";
+    const value =
+      parameter.type === "SecureString" && !decrypt
+        ? `AQICAH${Buffer.from(version.value).toString("base64").length}encrypted`
+        : version.value;
+    return text(
+      200,
+      JSON.stringify({
+        Parameter: {
+          ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name.startsWith("/") ? "" : "/"}${name}`,
+          DataType: "text",
+          LastModifiedDate: "2024-05-06T07:08:09.123Z",
+          Name: name,
+          Selector: versionText ? `:${versionText}` : label ? `:${label}` : null,
+          SourceResult: null,
+          Type: parameter.type,
+          Value: value,
+          Version: version.version,
+        },
+        ResultMetadata: {},
+      }),
+    );
+  }
+
+  function extensionRead(method: string, path: string, query: URLSearchParams): Reply {
+    const generic = text(400, EXTENSION_GENERIC_ERROR);
+    if (method !== "GET") return generic;
+    if (path === "/systemsmanager/parameters/get" || path === "/systemsmanager/parameters/get/") {
+      return extensionParameter(query);
+    }
+    if (path !== "/secretsmanager/get") return generic;
+    if (firstUnknown(query, EXTENSION_SECRET_PARAMETERS) !== undefined) return generic;
+    const id = query.get("secretId");
+    const found = id
+      ? findVersion(fixtures, id, query.get("versionId") ?? undefined, query.get("versionStage") ?? undefined)
+      : undefined;
+    return found ? text(200, extensionSecretBody(found.name, found.version)) : generic;
+  }
+
+  function answer(method: string, path: string, query: URLSearchParams, headers: IncomingHttpHeaders): Reply {
+    if (flavor === "agent") {
+      if (path !== "/ping") {
+        if (headers["x-forwarded-for"] !== undefined) return text(400, "Forwarded");
+        if (!tokenMatches(headers)) return text(403, "Bad Token");
+      }
+      return agentRead(method, path, query);
+    }
+    // Undocumented for the extension: a 401 with its generic text is our guess.
+    if (path !== "/ping" && !tokenMatches(headers)) return text(401, EXTENSION_GENERIC_ERROR);
+    return extensionRead(method, path, query);
+  }
+
+  function send(res: ServerResponse, reply: Reply): void {
+    // No content type, like both programs; node adds content-length and date.
+    res.writeHead(reply.status, { "content-length": Buffer.byteLength(reply.body) });
+    res.end(reply.body);
+  }
+
+  const server: Server = createServer((req, res) => {
+    const url = req.url ?? "/";
+    const queryStart = url.indexOf("?");
+    const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
+    const query = new URLSearchParams(queryStart === -1 ? "" : url.slice(queryStart + 1));
+    const method = req.method ?? "GET";
+    if (options.record !== false) {
+      requests.push({
+        method,
+        url,
+        pathname,
+        query,
+        headers: req.headers,
+        connection: connectionIds.get(req.socket) ?? 0,
+      });
+    }
+    req.resume();
+    const failure = pathname === "/ping" ? undefined : injected.shift();
+    if (failure && "reset" in failure) {
+      req.socket.destroy();
+      return;
+    }
+    if (failure && "hang" in failure) return;
+    send(res, failure ?? answer(method, pathname, query, req.headers));
+  });
+  server.on("connection", (socket: Socket) => {
+    accepted++;
+    connectionIds.set(socket, accepted);
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    flavor,
+    port,
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    reads: () => requests.filter((request) => request.pathname !== "/ping"),
+    failNext: (...replies) => injected.push(...replies),
+    setSecret(name, versions) {
+      fixtures[name] = versions;
+    },
+    connections: () => accepted,
+    openConnections: () => sockets.size,
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A port nothing listens on (bound for a moment, then released). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
