@@ -32,6 +32,9 @@ else
   MY_USER=$(id -un)
 fi
 
+# chown only as root; a developer running as themselves owns everything already.
+own() { if [[ $EUID -eq 0 ]]; then chown "$@"; fi; }
+
 pg_bin() { { ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true; } | sort -V | tail -n 1; }
 my_bin() { command -v "$1" || command -v "$2" || ls "/usr/sbin/$1" 2>/dev/null || true; }
 
@@ -82,13 +85,13 @@ start_postgres() {
   mkdir -p "$DIR/pg-socket"
   if [[ ! -f $DIR/pg/PG_VERSION ]]; then
     mkdir -p "$DIR/pg"
-    [[ $EUID -eq 0 ]] && chown postgres: "$DIR/pg" "$DIR/pg-socket"
+    own postgres: "$DIR/pg" "$DIR/pg-socket"
     chmod 700 "$DIR/pg"
     # trust on the private socket only (the admin connection below); passwords over TCP.
     as_pg "$bin/initdb" -D "$DIR/pg" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
       --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  [[ $EUID -eq 0 ]] && chown postgres: "$DIR/pg-socket"
+  own postgres: "$DIR/pg-socket"
   if ! as_pg "$bin/pg_ctl" -D "$DIR/pg" status >/dev/null 2>&1; then
     as_pg "$bin/pg_ctl" -D "$DIR/pg" -l "$DIR/pg/server.log" -w -t 60 start \
       -o "-c listen_addresses=$HOST -p $PG_PORT -k $DIR/pg-socket -c fsync=off" >/dev/null
@@ -116,12 +119,12 @@ start_mariadb() {
   client=$(my_bin mariadb mysql)
   if [[ ! -d $DIR/mariadb/mysql ]]; then
     mkdir -p "$DIR/mariadb"
-    [[ $EUID -eq 0 ]] && chown "$MY_USER": "$DIR/mariadb"
+    own "$MY_USER": "$DIR/mariadb"
     as_my "$install" --no-defaults --user="$MY_USER" --datadir="$DIR/mariadb" --auth-root-authentication-method=socket \
       --auth-root-socket-user="$(id -un)" --skip-test-db >"$DIR/mariadb-install.log" 2>&1
   fi
   mkdir -p "$DIR/my-run"
-  [[ $EUID -eq 0 ]] && chown "$MY_USER": "$DIR/my-run"
+  own "$MY_USER": "$DIR/my-run"
   if ! { [[ -f $DIR/my-run/mariadb.pid ]] && kill -0 "$(cat "$DIR/my-run/mariadb.pid")" 2>/dev/null; }; then
     # setsid + nohup: the server outlives this script (and the CI step's shell).
     setsid nohup "$server" --no-defaults --user="$MY_USER" --datadir="$DIR/mariadb" --bind-address="$HOST" \

@@ -5,7 +5,12 @@
  * new version id, so a reader can tell a refreshed value from a cached one.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { type AwsJsonReply, type AwsJsonServer, awsError, startAwsJsonServer } from "../test/helpers/aws-json-server.js";
+import {
+  type AwsJsonReply,
+  type AwsJsonServer,
+  awsError,
+  startAwsJsonServer,
+} from "../test/helpers/aws-json-server.js";
 
 export interface BenchBackend {
   readonly server: AwsJsonServer;

@@ -8,6 +8,9 @@
 export type { CachedReadOptions, CachedTransport, CacheReadOptions } from "./cache/cached-transport.js";
 export { cachedTransport } from "./cache/cached-transport.js";
 export type { CacheErrorEvent, CacheOptions } from "./cache/options.js";
+// The DB secret types getDbSecret uses; the schemas and adapters (and zod) live in "secretwrangler/db".
+export type { DbEngine } from "./db/engines.js";
+export type { DbSecret, DbSecretDefaults, DbSecretFor, ParseDbSecretOptions } from "./db/types.js";
 export type { SecretsErrorCode, SecretsErrorIssue, SecretsErrorOptions } from "./errors.js";
 export { isSecretsError, SecretsError } from "./errors.js";
 export type { LocalParameterValue, SetParameterOptions } from "./parameters/local-store.js";
@@ -24,6 +27,7 @@ export type {
 export type { InferSchemaOutput, StandardSchemaV1 } from "./schema.js";
 export type {
   BatchReadOptions,
+  DbSecretReadOptions,
   ReadOptions,
   SchemaReadOptions,
   SecretsClient,

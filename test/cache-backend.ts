@@ -6,10 +6,10 @@ import {
   type BatchResult,
   type ParameterRecord,
   type ParameterRequest,
-  SecretsError,
-  type SecretsErrorCode,
   type SecretRecord,
   type SecretRequest,
+  SecretsError,
+  type SecretsErrorCode,
   type Transport,
 } from "../src/index.js";
 

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import {
-  type CacheErrorEvent,
   type CachedTransport,
+  type CacheErrorEvent,
   cachedTransport,
   createSecretsClient,
   memoryTransport,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import {
-  type CacheErrorEvent,
   type CachedTransport,
+  type CacheErrorEvent,
   type CacheOptions,
   clearCaches,
   createSecretsClient,

@@ -64,7 +64,7 @@ describe("mysql2Options", () => {
   });
 
   it("turns ssl true into verified TLS and passes a profile name or TLS options through", () => {
-    expect(mysql2Options({ ...mariadb, ssl: true }).ssl).toEqual({});
+    expect(mysql2Options({ ...mariadb, ssl: true }).ssl).toEqual({ rejectUnauthorized: true });
     expect(mysql2Options({ ...mariadb, ssl: true }, { ssl: false })).not.toHaveProperty("ssl");
     expect(mysql2Options(mariadb, { ssl: "Amazon RDS" }).ssl).toBe("Amazon RDS");
     expect(mysql2Options(mariadb, { ssl: { ca: "pem" } }).ssl).toEqual({ ca: "pem" });

@@ -1,4 +1,7 @@
 /** Types of the DB secret API: the engine named by the caller narrows every result. */
+
+import type { PoolOptions } from "mysql2";
+import type { PoolConfig } from "pg";
 import { describe, expectTypeOf, it } from "vitest";
 import {
   connectionUrl,
@@ -77,6 +80,15 @@ describe("the adapters", () => {
     mysql2Options(oracle);
     // @ts-expect-error: Oracle has no connection URL
     connectionUrl(oracle);
+  });
+
+  it("return objects that spread into the drivers' own option types, TLS options included", () => {
+    const mysql = {} as MySqlSecret;
+    const postgres = {} as PostgresSecret;
+
+    expectTypeOf({ ...mysql2Options(mysql), connectionLimit: 10 }).toMatchTypeOf<PoolOptions>();
+    expectTypeOf(mysql2Options(mysql, { ssl: { ca: "pem", rejectUnauthorized: true } })).toMatchTypeOf<PoolOptions>();
+    expectTypeOf({ ...pgOptions(postgres, { ssl: { ca: "pem" } }), max: 10 }).toMatchTypeOf<PoolConfig>();
   });
 
   it("need a narrowed secret", () => {

@@ -37,10 +37,7 @@ export interface CachedTransport extends Transport {
   readonly size: number;
   getSecretValue(request: SecretRequest & CacheReadOptions): Promise<SecretRecord>;
   getParameter?(request: ParameterRequest & CacheReadOptions): Promise<ParameterRecord>;
-  getParametersByPath?(
-    path: string,
-    options?: ParametersByPathOptions & CachedReadOptions,
-  ): Promise<ParameterRecord[]>;
+  getParametersByPath?(path: string, options?: ParametersByPathOptions & CachedReadOptions): Promise<ParameterRecord[]>;
   /**
    * The secret record a read can have right now, without waiting, or `undefined` (then call
    * {@link CachedTransport.getSecretValue}). Lets a caller serve a hit synchronously.
@@ -167,7 +164,13 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
         ({ name: parameter, version, label }) =>
           (force) =>
             getParameter
-              ? getParameter.call(inner, { name: parameter, version, label, decrypt, ...(force ? { forceRefresh: true } : {}) })
+              ? getParameter.call(inner, {
+                  name: parameter,
+                  version,
+                  label,
+                  decrypt,
+                  ...(force ? { forceRefresh: true } : {}),
+                })
               : (loadParameters([parameter], decrypt)[0] as Promise<ParameterRecord>),
       );
       parameterSpaces.set(decrypt, space);
@@ -186,10 +189,8 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
         }),
   );
   const loadParameters = (names: readonly string[], decrypt: boolean | undefined): Promise<ParameterRecord>[] =>
-    shares(
-      (getParameters as NonNullable<Transport["getParameters"]>).call(inner, names, { decrypt }),
-      names,
-      () => notReturned("getParameters", name, names),
+    shares((getParameters as NonNullable<Transport["getParameters"]>).call(inner, names, { decrypt }), names, () =>
+      notReturned("getParameters", name, names),
     );
 
   const transport: CachedTransport = {

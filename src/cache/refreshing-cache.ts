@@ -152,8 +152,9 @@ export class RefreshingCache {
       plan.push({ entry });
     }
     if (missing.size > 0) {
-      const loads = loadMany([...missing].map((entry) => entry.id));
-      [...missing].forEach((entry, index) => this.#load(entry, false, loads[index]));
+      const batch = [...missing];
+      const loads = loadMany(batch.map((entry) => entry.id));
+      for (const [index, entry] of batch.entries()) this.#load(entry, false, loads[index]);
     }
     return plan.map((step) =>
       "entry" in step

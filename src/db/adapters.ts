@@ -66,23 +66,23 @@ export function pgOptions(db: PostgresSecret | RedshiftSecret, options: PgAdapte
   };
 }
 
-/** Options of {@link mysql2Options}. */
-export interface Mysql2AdapterOptions {
+/** Options of {@link mysql2Options}; `Tls` is the type of the TLS options you pass, kept in the result. */
+export interface Mysql2AdapterOptions<Tls extends object = never> {
   /**
    * Overrides the secret's `ssl`. `true` is verified TLS, `false` none; an object is passed to
    * mysql2 (e.g. `{ ca }`); a string names a mysql2 SSL profile.
    */
-  readonly ssl?: DbTlsOption | string | undefined;
+  readonly ssl?: boolean | string | Tls | undefined;
 }
 
 /** The part of mysql2's `ConnectionOptions` / `PoolOptions` a DB secret decides. */
-export interface Mysql2ConnectionOptions {
+export interface Mysql2ConnectionOptions<Tls extends object = never> {
   host: string;
   port: number;
   user: string;
   password: string;
   database?: string;
-  ssl?: TlsOptions | string;
+  ssl?: string | Tls | { rejectUnauthorized: boolean };
 }
 
 /**
@@ -95,7 +95,10 @@ export interface Mysql2ConnectionOptions {
  * const pool = mysql.createPool({ ...mysql2Options(db), connectionLimit: 10 });
  * ```
  */
-export function mysql2Options(db: MySqlSecret, options: Mysql2AdapterOptions = {}): Mysql2ConnectionOptions {
+export function mysql2Options<Tls extends object = never>(
+  db: MySqlSecret,
+  options: Mysql2AdapterOptions<Tls> = {},
+): Mysql2ConnectionOptions<Tls> {
   assertFamily(db, ["mysql"], "mysql2Options");
   const ssl = options.ssl ?? db.ssl;
   return {
@@ -106,7 +109,7 @@ export function mysql2Options(db: MySqlSecret, options: Mysql2AdapterOptions = {
     ...(db.dbname === undefined ? {} : { database: db.dbname }),
     ...(ssl === undefined || ssl === false
       ? {}
-      : { ssl: ssl === true ? {} : typeof ssl === "string" ? ssl : { ...ssl } }),
+      : { ssl: ssl === true ? { rejectUnauthorized: true } : typeof ssl === "string" ? ssl : { ...ssl } }),
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * The database engines a DB secret can name, the spellings accepted for each, and what each implies
- * (driver family, default port and database, URL scheme). Plain data: no zod, so the client can use
- * the types without loading a validator.
+ * (driver family, default port and database). Plain data: no zod, so the client can use the types
+ * without loading a validator.
  */
+import { deepFreeze } from "../secrets/freeze.js";
 
 /**
  * The canonical engine names, as Secrets Manager and RDS write them in a secret's `engine` field.
@@ -37,8 +38,14 @@ export interface DbEngineInfo {
 const POSTGRES: DbEngineInfo = { family: "postgres", defaultPort: 5432, defaultDbname: "postgres" };
 const MYSQL: DbEngineInfo = { family: "mysql", defaultPort: 3306 };
 
-/** Per engine: family, default port, default database (AWS "JSON structure of Secrets Manager secrets"). */
-export const DB_ENGINES: Readonly<Record<DbEngine, DbEngineInfo>> = {
+/**
+ * Per engine: family, default port, default database (AWS "JSON structure of Secrets Manager secrets").
+ * @example
+ * ```ts
+ * DB_ENGINES['aurora-postgresql']; // { family: 'postgres', defaultPort: 5432, defaultDbname: 'postgres' }
+ * ```
+ */
+export const DB_ENGINES: Readonly<Record<DbEngine, DbEngineInfo>> = deepFreeze({
   postgres: POSTGRES,
   "aurora-postgresql": POSTGRES,
   mysql: MYSQL,
@@ -48,7 +55,7 @@ export const DB_ENGINES: Readonly<Record<DbEngine, DbEngineInfo>> = {
   oracle: { family: "oracle", defaultPort: 1521, requiresDbname: true },
   redshift: { family: "redshift", defaultPort: 5439, defaultDbname: "dev" },
   mongo: { family: "mongo", defaultPort: 27017 },
-};
+});
 
 /** Other spellings seen in real secrets: RDS `Engine` values, driver names, DocumentDB. */
 const ENGINE_ALIASES: Readonly<Record<string, DbEngine>> = {

@@ -54,7 +54,13 @@ const hostSchema = z
 
 const PORT_MESSAGE = "must be a port number from 1 to 65535 (a number or a numeric string)";
 
-/** A TCP port as a number or a numeric string: secrets from the console and from code differ. */
+/**
+ * A TCP port as a number or a numeric string: secrets from the console and from code differ.
+ * @example
+ * ```ts
+ * const Config = z.object({ host: z.string(), port: dbPortSchema }); // port: "5432" -> 5432
+ * ```
+ */
 export const dbPortSchema: z.ZodType<number> = z
   .union([z.number(), z.string()], { error: PORT_MESSAGE })
   .transform((value, ctx) => {

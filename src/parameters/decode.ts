@@ -17,13 +17,13 @@ export function parameterValue(record: ParameterRecord): string | string[] {
   return record.type === "StringList" ? record.value.split(",") : record.value;
 }
 
-/** Throws `WRONG_TYPE` when the record is not of the expected type. Names types only, never the value. */
+/** The record, or `WRONG_TYPE` when it is not of the expected type. Names types only, never the value. */
 export function assertParameterType(
   record: ParameterRecord,
-  expected: ParameterType | undefined,
+  expected: ParameterType,
   context: ParameterContext,
-): void {
-  if (expected === undefined || record.type === expected) return;
+): ParameterRecord {
+  if (record.type === expected) return record;
   throw new SecretsError({
     code: "WRONG_TYPE",
     operation: context.operation,

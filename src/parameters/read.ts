@@ -135,14 +135,12 @@ function parameterRecord(
   if (!transport.getParameter) {
     throw unsupported(transport, "getParameter", "Use the sdk transport (sdkTransport())", name);
   }
-  const checked = (record: ParameterRecord): ParameterRecord => {
-    if (options.type !== undefined) {
-      assertParameterType(record, options.type, { operation: "getParameter", name, transport: transport.name });
-    }
-    return record;
-  };
   const hit = (transport as Partial<Pick<CachedTransport, "peekParameter">>).peekParameter?.(request);
-  return hit === undefined ? transport.getParameter(request).then(checked) : checked(hit);
+  if (options.type === undefined) return hit ?? transport.getParameter(request);
+  const context = { operation: "getParameter", name, transport: transport.name };
+  if (hit !== undefined) return assertParameterType(hit, options.type, context);
+  const { type } = options;
+  return transport.getParameter(request).then((record) => assertParameterType(record, type, context));
 }
 
 /** `getParameter`: the text of a `String` / `SecureString`, the items of a `StringList`. */
@@ -217,7 +215,11 @@ export async function readParameters(
 /** What has been built from one path read's records, per layout: shared by calls that get the same records. */
 interface Layouts {
   readonly built: Map<string, ParameterTree | ParameterMap>;
-  readonly validated: Map<string, WeakMap<StandardSchemaV1, Promise<unknown>>>;
+  /** Per layout and schema: the validation in progress, then its frozen output. */
+  readonly validated: Map<
+    string,
+    WeakMap<StandardSchemaV1, { readonly pending: Promise<unknown> } | { readonly output: unknown }>
+  >;
 }
 
 /** Keyed weakly by the records array, so a cache that hands out the same array gets layout and validation once. */
@@ -268,18 +270,24 @@ export async function readParametersByPath(
   const { schema } = options;
   if (schema === undefined) return built;
   const context = { secretId: path, transport: transport.name, operation: "getParametersByPath" };
-  const validate = () => validateWithSchema(schema, built, context).then(deepFreeze);
   // A primitive is no schema (validateWithSchema reports it) and cannot key a WeakMap; arktype's are functions.
-  if ((typeof schema !== "object" && typeof schema !== "function") || schema === null) return validate();
+  if ((typeof schema !== "object" && typeof schema !== "function") || schema === null) {
+    return validateWithSchema(schema, built, context);
+  }
   let bySchema = layouts.validated.get(layoutKey);
   if (!bySchema) {
     bySchema = new WeakMap();
     layouts.validated.set(layoutKey, bySchema);
   }
-  let validated = bySchema.get(schema);
-  if (!validated) {
-    validated = validate();
-    bySchema.set(schema, validated);
-  }
-  return validated;
+  const known = bySchema.get(schema);
+  if (known !== undefined) return "output" in known ? known.output : known.pending;
+  const pending = validateWithSchema(schema, built, context).then(deepFreeze);
+  const memo = bySchema;
+  bySchema.set(schema, { pending });
+  // Once valid, later calls get the output itself rather than a promise of it.
+  pending.then(
+    (output) => memo.set(schema, { output }),
+    () => {},
+  );
+  return pending;
 }

@@ -38,9 +38,11 @@ function relativeSegments(name: string, path: string): string[] {
   return relative.split("/").filter((segment) => segment !== "");
 }
 
-/** Sets an own, enumerable key, so a segment such as `__proto__` is data, not a prototype change. */
+/** Sets an own, enumerable key; a `__proto__` segment is defined, so it is data, not a prototype change. */
 function define(node: Node, key: string, value: string | string[] | object): void {
-  Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(node, key, { value, enumerable: true, writable: true, configurable: true });
+  else node[key] = value;
 }
 
 function isBranch(value: unknown): value is Node {
@@ -84,21 +86,23 @@ export function layoutParameters(
       continue;
     }
     let node = root;
-    keys.forEach((key, index) => {
-      const keyPath = keys.slice(0, index + 1).join("/");
+    let keyPath = "";
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      keyPath = index === 0 ? key : `${keyPath}/${key}`;
       const existing = Object.hasOwn(node, key) ? node[key] : undefined;
       const leaf = index === keys.length - 1;
       if (existing !== undefined && (leaf || !isBranch(existing))) {
         throw conflict(layout, owners.get(keyPath) ?? keyPath, record.name, keyPath);
       }
-      owners.set(keyPath, owners.get(keyPath) ?? record.name);
+      if (existing === undefined) owners.set(keyPath, record.name);
       if (leaf) {
         define(node, key, value);
       } else {
         if (existing === undefined) define(node, key, {});
         node = node[key] as Node;
       }
-    });
+    }
   }
   return root as ParameterTree | ParameterMap;
 }

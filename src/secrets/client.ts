@@ -333,8 +333,7 @@ class DefaultSecretsClient implements SecretsClient {
     return derived;
   }
 
-  #json(record: SecretRecord, id: string): unknown {
-    const derived = this.#derive(record);
+  #json(derived: Derived, record: SecretRecord, id: string): unknown {
     if (!("json" in derived)) {
       const context = this.#context(id);
       derived.json = deepFreeze(parseJsonText(secretText(record, context), context));
@@ -343,9 +342,10 @@ class DefaultSecretsClient implements SecretsClient {
   }
 
   #validated(record: SecretRecord, id: string, schema: StandardSchemaV1 | undefined): unknown {
-    const json = this.#json(record, id);
+    const derived = this.#derive(record);
+    const json = this.#json(derived, record, id);
     if (schema === undefined) return json;
-    const { validated } = this.#derive(record);
+    const { validated } = derived;
     const known = validated.get(schema);
     if (known !== undefined) return known instanceof Promise ? known : known.output;
     const validation = validateWithSchema(schema, json, { secretId: id, transport: this.transport.name }).then(

@@ -6,13 +6,25 @@
  * pool therefore closes idle sockets after 30 s, retires sockets older than 50 s instead of pooling
  * them again, and retries a GET once, at once, when a reused socket turns out to be dead.
  */
-import { Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
+import {
+  Agent,
+  type ClientRequest,
+  type ClientRequestArgs,
+  request as httpRequest,
+  type IncomingMessage,
+} from "node:http";
 import type { Duplex } from "node:stream";
 
 /** Idle keep-alive sockets are closed after this long: well under the agent's 61 s. */
 const IDLE_TIMEOUT_MS = 30_000;
 /** Sockets older than this are not pooled again, so none is reused near the agent's 61 s cut-off. */
 const MAX_SOCKET_AGE_MS = 50_000;
+/**
+ * How often the requests in flight are checked against their deadlines: one coarse timer per pool
+ * instead of a timer per request (a timer costs about as much as the rest of a warm request's client
+ * side). A timeout fires up to this much late.
+ */
+const WATCHDOG_TICK_MS = 20;
 /** Larger bodies are refused: a secret is at most 64 KiB, so its base64 form fits many times over. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -66,8 +78,13 @@ export interface AgentGet {
 class AgentPool extends Agent {
   readonly #bornAt = new WeakMap<Duplex, number>();
 
-  noteSocket(socket: Duplex): void {
-    if (!this.#bornAt.has(socket)) this.#bornAt.set(socket, Date.now());
+  override createConnection(
+    options: ClientRequestArgs,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
+    const socket = super.createConnection(options, callback);
+    if (socket) this.#bornAt.set(socket, Date.now());
+    return socket;
   }
 
   override keepSocketAlive(socket: Duplex): boolean {
@@ -100,6 +117,24 @@ export function createAgentHttp(options: AgentHttpOptions): AgentHttp {
     scheduling: "lifo",
   });
 
+  /** The requests in flight and when each one times out (`performance.now()` milliseconds). */
+  const deadlines = new Map<ClientRequest, { readonly at: number; readonly timeoutMs: number }>();
+  let watchdog: NodeJS.Timeout | undefined;
+
+  function checkDeadlines(): void {
+    if (deadlines.size === 0) {
+      clearInterval(watchdog);
+      watchdog = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const [request, deadline] of deadlines) {
+      if (now < deadline.at) continue;
+      deadlines.delete(request);
+      request.destroy(new AgentRequestTimeout(deadline.timeoutMs));
+    }
+  }
+
   function once(get: AgentGet): Promise<AgentHttpResponse> {
     return new Promise((resolve, reject) => {
       const request = httpRequest({
@@ -111,13 +146,13 @@ export function createAgentHttp(options: AgentHttpOptions): AgentHttp {
         headers: get.headers,
       });
       const finish = () => {
-        clearTimeout(timer);
+        deadlines.delete(request);
         get.signal?.removeEventListener("abort", onAbort);
       };
       const onAbort = () => request.destroy(get.signal?.reason as Error);
-      const timer = setTimeout(() => request.destroy(new AgentRequestTimeout(get.timeoutMs)), get.timeoutMs);
+      deadlines.set(request, { at: performance.now() + get.timeoutMs, timeoutMs: get.timeoutMs });
+      watchdog ??= setInterval(checkDeadlines, WATCHDOG_TICK_MS).unref();
       get.signal?.addEventListener("abort", onAbort, { once: true });
-      request.on("socket", (socket) => pool.noteSocket(socket));
       request.on("error", (error) => {
         finish();
         reject(isDeadReusedSocket(error, request) ? new DeadReusedSocket(error) : error);
@@ -153,19 +188,17 @@ export function createAgentHttp(options: AgentHttpOptions): AgentHttp {
   }
 
   return {
-    async get(get: AgentGet): Promise<AgentHttpResponse> {
-      try {
-        return await once(get);
-      } catch (error) {
+    get(get: AgentGet): Promise<AgentHttpResponse> {
+      return once(get).catch((error: unknown) => {
         if (!(error instanceof DeadReusedSocket)) throw error;
-        try {
-          return await once(get);
-        } catch (retryError) {
+        return once(get).catch((retryError: unknown) => {
           throw retryError instanceof DeadReusedSocket ? retryError.cause : retryError;
-        }
-      }
+        });
+      });
     },
     close() {
+      clearInterval(watchdog);
+      watchdog = undefined;
       pool.destroy();
     },
   };

@@ -78,9 +78,10 @@ function text(data: Record<string, unknown>, key: string): string | undefined {
 export function parseAgentDate(value: unknown): Date | undefined {
   let millis: number;
   if (typeof value === "number") millis = value * 1000;
-  else if (typeof value === "string" && /^\d+(?:\.\d+)?$/.test(value)) millis = Number(value) * 1000;
-  else if (typeof value === "string") millis = Date.parse(value);
-  else return undefined;
+  else if (typeof value === "string" && value !== "") {
+    const seconds = Number(value);
+    millis = Number.isNaN(seconds) ? Date.parse(value) : seconds * 1000;
+  } else return undefined;
   return Number.isFinite(millis) ? new Date(millis) : undefined;
 }
 
@@ -106,10 +107,9 @@ export function decodeSecret(body: string, context: AgentCallContext): DecodedSe
     versionId: text(data, "VersionId"),
     versionStages: stringList(data.VersionStages),
     createdDate: parseAgentDate(data.CreatedDate),
+    secretString,
     // A copy, never a view: Buffer.from may return a slice of a pool shared with other data.
-    ...(secretString !== undefined
-      ? { secretString }
-      : { secretBinary: Uint8Array.from(Buffer.from(binary as string, "base64")) }),
+    secretBinary: secretString === undefined ? Uint8Array.from(Buffer.from(binary as string, "base64")) : undefined,
   };
   return { record, flavor: "ResultMetadata" in data ? "lambda-extension" : "agent" };
 }

@@ -241,12 +241,18 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
   const endpoint = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
   const http: AgentHttp = createAgentHttp({ host: config.host, port: config.port, maxSockets: config.maxSockets });
   let token: string | undefined;
+  /** The header object of the resolved token, built once per token. */
+  let tokenHeaders: Record<string, string> | undefined;
   let flavor: AgentFlavor = config.flavor ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? "lambda-extension" : "agent");
   const learnFlavor = config.flavor === undefined;
 
   function headers(context: AgentCallContext): Record<string, string> {
-    token ??= resolveAgentToken(config.token, config.tokenEnv, context);
-    return { [config.header]: token };
+    if (token === undefined) {
+      token = resolveAgentToken(config.token, config.tokenEnv, context);
+      tokenHeaders = undefined;
+    }
+    tokenHeaders ??= { [config.header]: token };
+    return tokenHeaders;
   }
 
   /** After a 403, picks up a token that changed (an agent restarted with a new token file). */
@@ -258,6 +264,7 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
     } catch {
       return false;
     }
+    tokenHeaders = undefined;
     return token !== previous;
   }
 
@@ -277,6 +284,7 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
         if (error instanceof SecretsError) throw error;
         failure = error;
       }
+      if (response?.status === 200) return response;
       if (response?.status === 403 && !refreshedToken && tokenChanged(context)) {
         refreshedToken = true;
         attempt--;

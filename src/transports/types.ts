@@ -66,7 +66,7 @@ export interface ParameterRequest {
   readonly version?: number | undefined;
   /** A label attached to a version. */
   readonly label?: string | undefined;
-  /** Decrypt a `SecureString`. */
+  /** Decrypt a `SecureString` (`WithDecryption`). @default true */
   readonly decrypt?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Bypass any cache on the way. */
@@ -119,7 +119,7 @@ export interface Transport {
   batchGetSecretValue?(ids: readonly string[], options?: BatchOptions): Promise<BatchResult<SecretRecord>[]>;
   /** Reads one SSM parameter. */
   getParameter?(request: ParameterRequest): Promise<ParameterRecord>;
-  /** Reads many SSM parameters, one result per name. */
+  /** Reads many SSM parameters, one result per name; a name may carry a selector (`/a:3`). `decrypt` defaults to true. */
   getParameters?(
     names: readonly string[],
     options?: BatchOptions & { readonly decrypt?: boolean | undefined },
