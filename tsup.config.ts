@@ -5,6 +5,8 @@ export const entries = {
   index: "src/index.ts",
   db: "src/db/index.ts",
   agent: "src/agent/index.ts",
+  /** The `secretwrangler` executable (package.json "bin"), not an import path. */
+  cli: "src/cli/index.ts",
 };
 
 export default defineConfig({

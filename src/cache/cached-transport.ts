@@ -20,7 +20,14 @@ import { type CacheReadOptions, type CacheSpace, RefreshingCache } from "./refre
 
 export type { CacheReadOptions } from "./refreshing-cache.js";
 
-/** What a read may ask of the cache: an age limit, or bypassing it (and the backend's own cache). */
+/**
+ * What a read may ask of the cache: an age limit, or bypassing it (and the backend's own cache).
+ *
+ * @example
+ * ```ts
+ * await secrets.getSecret('api-key', { maxAgeMs: 10_000 });
+ * ```
+ */
 export interface CachedReadOptions extends CacheReadOptions {
   /** Skip the cached value, fetch a fresh one (passed on to the transport) and store it. */
   readonly forceRefresh?: boolean | undefined;
@@ -29,6 +36,12 @@ export interface CachedReadOptions extends CacheReadOptions {
 /**
  * A {@link Transport} with a cache in front. Records (and path arrays) it returns are frozen and
  * shared between readers; a `secretBinary` cannot be frozen, so copy it before handing it out.
+ *
+ * @example
+ * ```ts
+ * const transport: CachedTransport = cachedTransport(sdkTransport());
+ * const record = transport.peekSecretValue('prod/db') ?? (await transport.getSecretValue({ id: 'prod/db' }));
+ * ```
  */
 export interface CachedTransport extends Transport {
   /** The transport being cached. */

@@ -4,7 +4,15 @@
  */
 import { coarseClock } from "./clock.js";
 
-/** A failed refresh, as the `onError` hook sees it. It never holds a secret value. */
+/**
+ * A failed refresh, as the `onError` hook sees it. It never holds a secret value.
+ *
+ * @example
+ * ```ts
+ * const onError = ({ operation, id, error, servingStale }: CacheErrorEvent) =>
+ *   log.warn({ operation, id, code: isSecretsError(error) ? error.code : 'UNKNOWN', servingStale });
+ * ```
+ */
 export interface CacheErrorEvent {
   /** The transport method that failed: `getSecretValue`, `getParameter`, `batchGetSecretValue`, ... */
   readonly operation: string;

@@ -13,7 +13,14 @@ import type { NormalizedCacheOptions } from "./options.js";
 /** Loads one key's value; `force` asks the backend to bypass its own cache too. */
 export type Loader<V> = (force: boolean) => Promise<V>;
 
-/** What a read may demand of a cached value. */
+/**
+ * What a read may demand of a cached value.
+ *
+ * @example
+ * ```ts
+ * await transport.getSecretValue({ id: 'prod/db', maxAgeMs: 60_000 });
+ * ```
+ */
 export interface CacheReadOptions {
   /**
    * Accept a cached value only if it was fetched less than this many milliseconds ago; otherwise

@@ -4,10 +4,10 @@
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { SecretsError } from "../errors.js";
-import { createSecretsClient, type SecretsClient } from "../secrets/client.js";
-import { resolveTransport, TRANSPORT_ENV } from "../transports/from-env.js";
+import { createSecretsClient, type SecretsClient, type SecretsClientOptions } from "../secrets/client.js";
+import { AwsSession } from "../session/session.js";
+import { TRANSPORT_ENV, type TransportSpec } from "../transports/from-env.js";
 import { sdkTransport } from "../transports/sdk.js";
-import type { Transport } from "../transports/types.js";
 
 /** Flags shared by every command. */
 export const COMMON_OPTIONS = {
@@ -54,27 +54,36 @@ export function parseCommand<O extends ParseArgsConfig["options"]>(
   }
 }
 
-function sdkFlagsGiven(flags: CommonFlags): boolean {
-  return [flags.region, flags.profile, flags["role-arn"], flags.endpoint].some((value) => value !== undefined);
+/** The session the flags describe, if any: a region, a profile, a role assumed on top of them. */
+export function sessionFromFlags(flags: CommonFlags): AwsSession | undefined {
+  if (flags.region === undefined && flags.profile === undefined && flags["role-arn"] === undefined) return undefined;
+  const session = new AwsSession({ region: flags.region, profile: flags.profile });
+  return flags["role-arn"] === undefined ? session : session.assumeRole({ roleArn: flags["role-arn"] });
 }
 
-/** The transport the flags (or the environment) select. */
-export function transportFromFlags(flags: CommonFlags): Transport {
+/** The client options the flags (or the environment) select. */
+export function clientOptionsFromFlags(flags: CommonFlags): SecretsClientOptions {
   const spec = flags.transport ?? process.env[TRANSPORT_ENV] ?? "sdk";
-  if (spec === "sdk" && sdkFlagsGiven(flags)) {
-    return sdkTransport({ region: flags.region, endpoint: flags.endpoint });
-  }
-  if (spec !== "sdk" && sdkFlagsGiven(flags)) {
+  const session = sessionFromFlags(flags);
+  const awsFlags = session !== undefined || flags.endpoint !== undefined;
+  if (awsFlags && spec !== "sdk" && spec !== "auto") {
     throw new SecretsError({
       code: "CONFIG",
       operation: "cli",
-      detail: `--region, --profile, --role-arn and --endpoint apply to the sdk transport, not "${spec}"`,
+      detail: `--region, --profile, --role-arn and --endpoint apply to the sdk and auto transports, not "${spec}"`,
     });
   }
-  return resolveTransport(spec);
+  // One read per run: a cache would only add work.
+  if (flags.endpoint !== undefined) {
+    if (spec !== "sdk") {
+      throw new SecretsError({ code: "CONFIG", operation: "cli", detail: "--endpoint applies to the sdk transport" });
+    }
+    return { transport: sdkTransport({ endpoint: flags.endpoint, session }), cache: false };
+  }
+  return { transport: spec as TransportSpec, session, cache: false };
 }
 
 /** A cache-less client for one CLI run. */
 export function clientFromFlags(flags: CommonFlags): SecretsClient {
-  return createSecretsClient({ transport: transportFromFlags(flags) });
+  return createSecretsClient(clientOptionsFromFlags(flags));
 }

@@ -27,7 +27,7 @@ export type { AgentFlavor } from "./agent-response.js";
 const TRANSPORT_NAME = "agent";
 
 /** The variable the Lambda extension reads its port from; the agent transport honours it too. */
-export const AGENT_PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+const AGENT_PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
 
 const DEFAULTS = {
   host: "127.0.0.1",
@@ -132,7 +132,7 @@ interface NormalizedOptions {
 }
 
 /** Whether a host is a loopback address (127.0.0.0/8, ::1, localhost). */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   if (host === "localhost" || host === "::1") return true;
   return isIP(host) === 4 && host.startsWith("127.");
 }
@@ -226,9 +226,9 @@ function query(pairs: readonly (readonly [string, string | number | undefined])[
 
 /**
  * A transport that reads through the AWS Secrets Manager Agent (a sidecar or daemon on
- * `127.0.0.1:2773`) or the AWS Parameters and Secrets Lambda Extension. Both already cache, so run
- * the client without its own cache (`cache: false`) unless you need the extra speed. The token is
- * resolved on the first read, the way the agent resolves it.
+ * `127.0.0.1:2773`) or the AWS Parameters and Secrets Lambda Extension. Both already cache, so the
+ * client adds no cache of its own on this transport unless you pass `cache`. The token is resolved on
+ * the first read, the way the agent resolves it (docs/transports/agent.md).
  *
  * @example
  * ```ts

@@ -123,18 +123,16 @@ export function autoTransport(options: AutoTransportOptions = {}): Transport {
   let choice: Promise<Transport> | undefined;
 
   async function decide(): Promise<Transport> {
+    const tokenEnv = agentTokenEnv(options.agent ?? {});
     let decision: AutoTransportDecision;
     try {
-      resolveAgentToken(options.agent?.token, agentTokenEnv(options.agent ?? {}), {
-        operation: "chooseTransport",
-        transport: TRANSPORT_NAME,
-      });
+      resolveAgentToken(options.agent?.token, tokenEnv, { operation: "chooseTransport", transport: TRANSPORT_NAME });
       decision = (await agent.ping({ timeoutMs: probeTimeoutMs }))
         ? { transport: "agent", reason: `an agent answers on ${agent.endpoint}`, endpoint: agent.endpoint }
         : { transport: "sdk", reason: `nothing answers on ${agent.endpoint}`, endpoint: agent.endpoint };
-    } catch (error) {
-      const reason = isSecretsError(error) ? error.message : "no agent token";
-      decision = { transport: "sdk", reason: `no agent token: ${reason}`, endpoint: agent.endpoint };
+    } catch {
+      const reason = `no agent token (${tokenEnv.join(", ")} unset, or its file unreadable)`;
+      decision = { transport: "sdk", reason, endpoint: agent.endpoint };
     }
     options.onDecision?.(decision);
     return decision.transport === "agent" ? agent : sdk;

@@ -7,7 +7,7 @@ import { constants } from "node:os";
 import { SecretsError } from "../../errors.js";
 import type { SecretsClient } from "../../secrets/client.js";
 import { EnvCollector, envName, flattenJson } from "../env-names.js";
-import { clientFromFlags, COMMON_HELP, parseCommand, UsageError } from "../options.js";
+import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
 import type { CliIo } from "../output.js";
 
 /** Help text of `exec`. */
@@ -58,12 +58,10 @@ async function collect(
     collector.add(name, await client.getSecret(id), `--env ${name}`);
   }
   for (const path of sources.parameters) {
-    const tree = await client.getParametersByPath(path, { shape: "flat" });
-    const base = path.endsWith("/") ? path : `${path}/`;
-    for (const [name, value] of Object.entries(tree)) {
-      const relative = name.startsWith(base) ? name.slice(base.length) : name;
-      const text = Array.isArray(value) ? value.join(",") : String(value);
-      collector.add(envName(relative.split("/"), sources.prefix), text, `--parameters ${path}`);
+    const flat = await client.getParametersByPath(path, { shape: "flat" });
+    for (const [relativeName, value] of Object.entries(flat)) {
+      const text = typeof value === "string" ? value : value.join(",");
+      collector.add(envName(relativeName.split("/"), sources.prefix), text, `--parameters ${path}`);
     }
   }
   return collector;
@@ -79,9 +77,7 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
     };
     child.on("error", (error) => {
       cleanup();
-      reject(
-        new SecretsError({ code: "CONFIG", operation: "exec", detail: `cannot run "${command}"`, cause: error }),
-      );
+      reject(new SecretsError({ code: "CONFIG", operation: "exec", detail: `cannot run "${command}"`, cause: error }));
     });
     child.on("exit", (code, signal) => {
       cleanup();

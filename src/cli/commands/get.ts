@@ -1,5 +1,5 @@
 /** `secretwrangler get <id>`: prints a secret's value. */
-import { UsageError, clientFromFlags, COMMON_HELP, parseCommand } from "../options.js";
+import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
 import { type CliIo, pickField, writeValue } from "../output.js";
 
 /** Help text of `get`. */

@@ -1,5 +1,5 @@
 /** `secretwrangler get-parameter <name>` and `get-parameters-by-path <path>`. */
-import { clientFromFlags, COMMON_HELP, parseCommand, UsageError } from "../options.js";
+import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
 import { type CliIo, writeValue } from "../output.js";
 
 /** Help text of `get-parameter`. */
@@ -20,7 +20,7 @@ export const GET_PARAMETERS_BY_PATH_HELP = `Usage: secretwrangler get-parameters
 Prints every parameter under a path as JSON: a nested object by default.
 
 Options:
-  --flat                  print a flat object of full names instead
+  --flat                  print a flat object of names relative to the path instead
   --no-recursive          only the parameters directly under the path
   --no-decrypt            do not decrypt SecureStrings (decrypted by default)
 

@@ -1,0 +1,265 @@
+/**
+ * The CLI, run as the built executable in a child process against the file transport and a loopback
+ * Secrets Manager.
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT_CODES } from "../src/cli/exit-codes.js";
+import { builtPackage } from "./helpers/built-package.js";
+import { CANARY } from "./helpers/canary.js";
+import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
+import { BINARY_VALUE, FIXTURES } from "./helpers/fixtures.js";
+
+interface CliResult {
+  readonly code: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+const directory = mkdtempSync(join(tmpdir(), "secretwrangler-cli-"));
+const secretsFile = join(directory, "secrets.json");
+let cli: string;
+let server: Awaited<ReturnType<typeof startFakeSecretsManager>>;
+
+beforeAll(async () => {
+  cli = join((await builtPackage()).dir, "cli.js");
+  server = await startFakeSecretsManager(FIXTURES);
+  writeFileSync(
+    secretsFile,
+    JSON.stringify({
+      secrets: {
+        "prod/db": { username: "app", password: CANARY, dbName: "orders", port: 5432, tls: { mode: "require" } },
+        "api/key": `key-${CANARY}`,
+        "api/other": { username: "second" },
+      },
+      parameters: {
+        "/app/prod/api-url": "https://api.example.com",
+        "/app/prod/hosts": ["a.internal", "b.internal"],
+        "/app/prod/db/password": { type: "SecureString", value: `param-${CANARY}` },
+      },
+    }),
+  );
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { env: { ...process.env, SECRETWRANGLER_TRANSPORT: `file:${secretsFile}`, ...env }, encoding: "buffer" },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+        resolve({ code, stdout, stderr: stderr.toString("utf8") });
+      },
+    );
+  });
+}
+
+describe("secretwrangler get", () => {
+  it("prints a text secret exactly, and nothing else", async () => {
+    const result = await runCli(["get", "api/key"]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout.toString()).toBe(`key-${CANARY}`);
+    expect(result.stderr).toBe("");
+  });
+
+  it("prints one field of a JSON secret with --field", async () => {
+    const result = await runCli(["get", "prod/db", "--field", "tls.mode"]);
+
+    expect(result.stdout.toString()).toBe("require");
+  });
+
+  it("pretty-prints a JSON secret with --json", async () => {
+    const result = await runCli(["get", "prod/db", "--json"]);
+
+    expect(JSON.parse(result.stdout.toString())).toMatchObject({ username: "app", port: 5432 });
+    expect(result.stdout.toString()).toContain('\n  "username"');
+  });
+
+  it("reads a version stage through the sdk transport", async () => {
+    const result = await runCli([
+      "get",
+      "app/versioned",
+      "--transport",
+      "sdk",
+      "--endpoint",
+      server.endpoint,
+      "--region",
+      "us-east-1",
+      "--version-stage",
+      "AWSPREVIOUS",
+    ]);
+
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout.toString())).toEqual({ user: "app", password: "old" });
+  });
+
+  it("writes a binary secret's raw bytes", async () => {
+    const result = await runCli(["get", "app/binary", "--transport", "sdk", "--endpoint", server.endpoint]);
+
+    expect(new Uint8Array(result.stdout)).toEqual(BINARY_VALUE);
+  });
+
+  it("reports a missing secret on stderr in one line, with its own exit code", async () => {
+    const result = await runCli(["get", "nope"]);
+
+    expect(result.code).toBe(EXIT_CODES.NOT_FOUND);
+    expect(result.stdout.length).toBe(0);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^secretwrangler: NOT_FOUND: .*"nope"/);
+  });
+
+  it("reports a missing field without printing the secret", async () => {
+    const result = await runCli(["get", "prod/db", "--field", "nope"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stderr).not.toContain(CANARY);
+  });
+
+  it("exits 2 with a hint on a usage error", async () => {
+    const result = await runCli(["get"]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Run "secretwrangler get --help"');
+  });
+
+  it("prints help for every command", async () => {
+    for (const command of ["get", "get-parameter", "get-parameters-by-path", "exec", "doctor"]) {
+      const result = await runCli([command, "--help"]);
+
+      expect(result.code, command).toBe(0);
+      expect(result.stdout.toString()).toContain(`Usage: secretwrangler ${command}`);
+    }
+  });
+});
+
+describe("secretwrangler get-parameter and get-parameters-by-path", () => {
+  it("prints a String parameter", async () => {
+    const result = await runCli(["get-parameter", "/app/prod/api-url"]);
+
+    expect(result.stdout.toString()).toBe("https://api.example.com");
+  });
+
+  it("prints a StringList as a JSON array", async () => {
+    const result = await runCli(["get-parameter", "/app/prod/hosts"]);
+
+    expect(JSON.parse(result.stdout.toString())).toEqual(["a.internal", "b.internal"]);
+  });
+
+  it("prints a path as a nested object, or flat with --flat", async () => {
+    const tree = await runCli(["get-parameters-by-path", "/app/prod"]);
+    const flat = await runCli(["get-parameters-by-path", "/app/prod", "--flat"]);
+
+    expect(JSON.parse(tree.stdout.toString())).toEqual({
+      "api-url": "https://api.example.com",
+      hosts: ["a.internal", "b.internal"],
+      db: { password: `param-${CANARY}` },
+    });
+    expect(JSON.parse(flat.stdout.toString())).toEqual({
+      "api-url": "https://api.example.com",
+      hosts: ["a.internal", "b.internal"],
+      "db/password": `param-${CANARY}`,
+    });
+  });
+});
+
+describe("secretwrangler exec", () => {
+  const printEnv = (names: string[]) => [
+    "--",
+    process.execPath,
+    "-e",
+    `process.stdout.write(JSON.stringify(Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, process.env[n] ?? null]))))`,
+  ];
+
+  it("injects a JSON secret's fields as prefixed variables", async () => {
+    const result = await runCli([
+      "exec",
+      "--secret",
+      "prod/db",
+      "--prefix",
+      "DB_",
+      ...printEnv(["DB_USERNAME", "DB_PASSWORD", "DB_DB_NAME", "DB_PORT", "DB_TLS_MODE"]),
+    ]);
+
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout.toString())).toEqual({
+      DB_USERNAME: "app",
+      DB_PASSWORD: CANARY,
+      DB_DB_NAME: "orders",
+      DB_PORT: "5432",
+      DB_TLS_MODE: "require",
+    });
+  });
+
+  it("injects a text secret with --env and parameters with --parameters", async () => {
+    const result = await runCli([
+      "exec",
+      "--env",
+      "API_KEY=api/key",
+      "--parameters",
+      "/app/prod",
+      ...printEnv(["API_KEY", "API_URL", "HOSTS", "DB_PASSWORD"]),
+    ]);
+
+    expect(JSON.parse(result.stdout.toString())).toEqual({
+      API_KEY: `key-${CANARY}`,
+      API_URL: "https://api.example.com",
+      HOSTS: "a.internal,b.internal",
+      DB_PASSWORD: `param-${CANARY}`,
+    });
+  });
+
+  it("refuses two sources that give the same variable, naming them but no value", async () => {
+    const result = await runCli(["exec", "--secret", "prod/db", "--secret", "api/other", "--", "true"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stderr).toContain("USERNAME is given by both --secret prod/db and --secret api/other");
+    expect(result.stderr).not.toContain(CANARY);
+    expect(result.stderr).not.toContain("second");
+  });
+
+  it("exits with the child's exit code", async () => {
+    const result = await runCli(["exec", "--secret", "prod/db", "--", process.execPath, "-e", "process.exit(7)"]);
+
+    expect(result.code).toBe(7);
+  });
+
+  it("forwards SIGTERM to the child and exits with the child's code", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        "exec",
+        "--secret",
+        "prod/db",
+        "--",
+        process.execPath,
+        "-e",
+        'process.on("SIGTERM", () => process.exit(42)); console.log("ready"); setTimeout(() => {}, 10000);',
+      ],
+      { env: { ...process.env, SECRETWRANGLER_TRANSPORT: `file:${secretsFile}` }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+
+    expect(code).toBe(42);
+  });
+
+  it("fails before running anything when a secret is missing", async () => {
+    const result = await runCli(["exec", "--secret", "nope", "--", process.execPath, "-e", "console.log('ran')"]);
+
+    expect(result.code).toBe(EXIT_CODES.NOT_FOUND);
+    expect(result.stdout.toString()).toBe("");
+  });
+});
