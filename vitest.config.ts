@@ -1,6 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // As tsconfig.json "paths" (and tsx) do: tests that import an example get the sources, not dist/.
+  resolve: {
+    alias: [
+      { find: /^secretwrangler$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+      { find: /^secretwrangler\/(db|agent)$/, replacement: fileURLToPath(new URL("./src/$1/index.ts", import.meta.url)) },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],

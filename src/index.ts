@@ -3,6 +3,8 @@
  * and the Secrets Manager Agent / Lambda extension.
  *
  * Every public export is listed here by name.
+ *
+ * @module secretwrangler
  */
 
 export type { CachedReadOptions, CachedTransport, CacheReadOptions } from "./cache/cached-transport.js";

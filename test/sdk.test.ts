@@ -152,7 +152,12 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
       GetSecretValue: () => new Promise((resolve) => setTimeout(() => resolve({ body: { Name: "slow" } }), 2_000)),
     });
     const secrets = createSecretsClient({
-      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1, requestTimeoutMs: 100 }),
+      transport: sdkTransport({
+        endpoint: server.endpoint,
+        region: "us-east-1",
+        maxAttempts: 1,
+        requestTimeoutMs: 100,
+      }),
     });
 
     const error = await rejectionOf(secrets.getSecret("slow"));
@@ -179,6 +184,16 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
 
     expect(attempt).toThrow(/pass either "client" or "region"/);
     own.destroy();
+  });
+});
+
+describe("sdkTransport options", () => {
+  it("rejects a session together with credentials as CONFIG", () => {
+    const session = { client: () => ({}) as never };
+
+    const attempt = () => sdkTransport({ session, credentials: { accessKeyId: "a", secretAccessKey: "b" } } as never);
+
+    expect(attempt).toThrow(/pass either "session" or "credentials"/);
   });
 });
 

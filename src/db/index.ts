@@ -5,6 +5,8 @@
  * because it loads zod; the root entry does not.
  *
  * Every public export is listed here by name.
+ *
+ * @module secretwrangler/db
  */
 
 export type { DbSecretReadOptions } from "../secrets/client.js";

@@ -16,7 +16,13 @@ import { createSecretsClient, type ReadOptions, type SchemaReadOptions, type Sec
 
 let defaultClient: SecretsClient | undefined;
 
-/** The client behind the quick functions, created on first use. */
+/**
+ * The client behind the quick functions, created on first use.
+ * @example
+ * ```ts
+ * getDefaultClient().transport.name; // 'sdk', or what SECRETWRANGLER_TRANSPORT names
+ * ```
+ */
 export function getDefaultClient(): SecretsClient {
   defaultClient ??= createSecretsClient();
   return defaultClient;
@@ -25,6 +31,10 @@ export function getDefaultClient(): SecretsClient {
 /**
  * Closes and forgets the default client, so the next quick call builds a new one from the
  * environment as it is then. For tests.
+ * @example
+ * ```ts
+ * afterEach(() => resetDefaultClient());
+ * ```
  */
 export async function resetDefaultClient(): Promise<void> {
   const client = defaultClient;

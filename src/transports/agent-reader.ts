@@ -11,7 +11,14 @@ import { deepFreeze } from "../secrets/freeze.js";
 import { type AgentTransport, type AgentTransportOptions, agentTransport } from "./agent.js";
 import type { SecretRecord, SecretVersionOptions } from "./types.js";
 
-/** Options of one read through an {@link AgentReader}. */
+/**
+ * Options of one read through an {@link AgentReader}.
+ *
+ * @example
+ * ```ts
+ * await reader.getSecret('prod/db', { versionStage: 'AWSPREVIOUS', signal: AbortSignal.timeout(1_000) });
+ * ```
+ */
 export interface AgentReadOptions extends SecretVersionOptions {
   /** Cancels the read. */
   readonly signal?: AbortSignal | undefined;
@@ -19,7 +26,15 @@ export interface AgentReadOptions extends SecretVersionOptions {
   readonly forceRefresh?: boolean | undefined;
 }
 
-/** Typed reads through one agent transport; see {@link createAgentReader}. */
+/**
+ * Typed reads through one agent transport; see {@link createAgentReader}.
+ *
+ * @example
+ * ```ts
+ * const reader: AgentReader = createAgentReader({ port: 2775 });
+ * const apiKey = await reader.getSecret('partner/api-key');
+ * ```
+ */
 export interface AgentReader {
   /** The transport the reads go through. */
   readonly transport: AgentTransport;

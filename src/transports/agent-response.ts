@@ -12,7 +12,14 @@ import { AgentBodyTooLarge, type AgentHttpResponse, AgentRequestTimeout } from "
 import { toSecretsError } from "./aws-errors.js";
 import type { ParameterRecord, ParameterType, SecretRecord } from "./types.js";
 
-/** Which program answered: the open-source agent or the AWS Lambda extension. */
+/**
+ * Which program answers: the open-source Secrets Manager Agent or the AWS Lambda extension.
+ *
+ * @example
+ * ```ts
+ * agentTransport({ flavor: 'lambda-extension' });
+ * ```
+ */
 export type AgentFlavor = "agent" | "lambda-extension";
 
 /** Where a response came from, for errors. */

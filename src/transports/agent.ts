@@ -102,7 +102,15 @@ export interface AgentTransportOptions {
   readonly sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }
 
-/** The agent transport: a {@link Transport} plus a health probe. */
+/**
+ * The agent transport: a {@link Transport} plus its endpoint and a health probe.
+ *
+ * @example
+ * ```ts
+ * const agent = agentTransport();
+ * if (!(await agent.ping())) console.warn(`no agent on ${agent.endpoint}`);
+ * ```
+ */
 export interface AgentTransport extends Transport {
   /** `http://<host>:<port>`, for logs. */
   readonly endpoint: string;

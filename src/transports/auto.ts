@@ -21,7 +21,14 @@ const REDECIDE_CODES: readonly SecretsErrorCode[] = [
   "TIMEOUT",
 ];
 
-/** What {@link autoTransport} chose, and why. */
+/**
+ * What {@link autoTransport} chose, and why.
+ *
+ * @example
+ * ```ts
+ * autoTransport({ onDecision: ({ transport, reason }) => console.debug(transport, reason) });
+ * ```
+ */
 export interface AutoTransportDecision {
   /** The transport now in use. */
   readonly transport: "agent" | "sdk";

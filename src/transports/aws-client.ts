@@ -75,13 +75,21 @@ export interface SdkModuleSpec<M, C> {
 
 /**
  * Checks that own clients (`client`, or the keys in `clientKeys`) and the build options are not
- * mixed; throws `CONFIG` naming the options.
+ * mixed, nor a session and credentials; throws `CONFIG` naming the options.
  */
 export function assertClientOptions(
   options: Record<string, unknown>,
   transport: string,
   clientKeys: readonly string[] = ["client"],
 ): void {
+  if (options.session !== undefined && options.credentials !== undefined) {
+    throw new SecretsError({
+      code: "CONFIG",
+      operation: "createTransport",
+      transport,
+      detail: 'pass either "session" or "credentials", not both',
+    });
+  }
   const clients = clientKeys.filter((key) => options[key] !== undefined);
   if (clients.length === 0) return;
   const mixed = ["region", "endpoint", "credentials", "session", "maxAttempts", "requestTimeoutMs"].filter(
@@ -93,14 +101,6 @@ export function assertClientOptions(
       operation: "createTransport",
       transport,
       detail: `pass either ${clients.map((key) => `"${key}"`).join(" and ")} or ${mixed.map((key) => `"${key}"`).join(", ")}, not both`,
-    });
-  }
-  if (options.session !== undefined && options.credentials !== undefined) {
-    throw new SecretsError({
-      code: "CONFIG",
-      operation: "createTransport",
-      transport,
-      detail: 'pass either "session" or "credentials", not both',
     });
   }
 }

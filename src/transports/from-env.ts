@@ -11,7 +11,13 @@ import { memoryTransport } from "./memory.js";
 import { sdkTransport } from "./sdk.js";
 import type { Transport } from "./types.js";
 
-/** The environment variable that names the default transport. */
+/**
+ * The environment variable that names the default transport (`SECRETWRANGLER_TRANSPORT`).
+ * @example
+ * ```ts
+ * process.env[TRANSPORT_ENV] = 'file:./secrets.local.json'; // before the first quick call
+ * ```
+ */
 export const TRANSPORT_ENV = "SECRETWRANGLER_TRANSPORT";
 
 /** A transport named by a string: `"sdk"`, `"agent"`, `"auto"`, `"memory"` or `"file:<path>"`. */
