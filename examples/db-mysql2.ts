@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import mysql from "mysql2/promise";
 import { createSecretsClient } from "secretwrangler";
-import { connectionUrl, mysql2Options } from "secretwrangler/db";
+import { connectionUrl, getDbSecret, mysql2Options } from "secretwrangler/db";
 
 const secrets = createSecretsClient({
   transport: process.env.SECRETWRANGLER_TRANSPORT
@@ -15,8 +15,10 @@ const secrets = createSecretsClient({
     : `file:${fileURLToPath(new URL("./db.secrets.local.json", import.meta.url))}`,
 });
 
-const db = await secrets.getDbSecret("local/mariadb", { engine: "mariadb" });
+// #region pool
+const db = await getDbSecret("local/mariadb", { engine: "mariadb", client: secrets });
 const pool = mysql.createPool({ ...mysql2Options(db), connectionLimit: 10 });
+// #endregion
 const [rows] = await pool.query<mysql.RowDataPacket[]>("SELECT CURRENT_USER() AS user, 1 AS one");
 console.log(`mysql2 pool as ${rows[0]?.user}: SELECT 1 -> ${rows[0]?.one}`);
 await pool.end();

@@ -9,6 +9,7 @@ import { AwsSession, createSecretsClient, sdkTransport } from "secretwrangler";
 
 const base = new AwsSession({ region: "eu-central-1" }); // default chain, e.g. the CI runner's role
 
+// #region assume-role
 const prod = base.assumeRole({
   accountId: "123456789012",
   roleName: "manage-role", // arn:aws:iam::123456789012:role/manage-role, in the region's partition
@@ -19,6 +20,7 @@ const prod = base.assumeRole({
 
 // Role chaining: AWS caps a chained role session at one hour.
 const audit = prod.assumeRole({ roleArn: "arn:aws:iam::210987654321:role/audit-reader" });
+// #endregion
 
 console.log((await prod.whoami()).arn); // arn:aws:sts::123456789012:assumed-role/manage-role/nightly-rotation
 console.log(audit); // AwsSession { ..., source: 'role arn:...:role/audit-reader via role arn:...:role/manage-role via default chain' }

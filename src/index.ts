@@ -10,9 +10,7 @@
 export type { CachedReadOptions, CachedTransport, CacheReadOptions } from "./cache/cached-transport.js";
 export { cachedTransport } from "./cache/cached-transport.js";
 export type { CacheErrorEvent, CacheOptions } from "./cache/options.js";
-// The DB secret types getDbSecret uses; the schemas and adapters (and zod) live in "secretwrangler/db".
-export type { DbEngine } from "./db/engines.js";
-export type { DbSecret, DbSecretDefaults, DbSecretFor, ParseDbSecretOptions } from "./db/types.js";
+// DB secrets (schemas, adapters, getDbSecret, connectWithDbSecret) live in "secretwrangler/db": they load zod.
 export type { SecretsErrorCode, SecretsErrorIssue, SecretsErrorOptions } from "./errors.js";
 export { isSecretsError, SecretsError } from "./errors.js";
 export type { LocalParameterValue, SetParameterOptions } from "./parameters/local-store.js";
@@ -29,7 +27,6 @@ export type {
 export type { InferSchemaOutput, StandardSchemaV1 } from "./schema.js";
 export type {
   BatchReadOptions,
-  DbSecretReadOptions,
   ReadOptions,
   SchemaReadOptions,
   SecretsClient,

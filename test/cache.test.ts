@@ -5,7 +5,6 @@ import {
   type CacheOptions,
   clearCaches,
   createSecretsClient,
-  getDefaultClient,
   getSecret,
   isSecretsError,
   type MemoryTransport,
@@ -568,21 +567,25 @@ describe("cache: options", () => {
   });
 
   it("clearCaches empties the default client's cache", async () => {
-    process.env.SECRETWRANGLER_TRANSPORT = "memory";
+    const server = await startFakeSecretsManager({});
+    let value = "one";
+    server.handle({ GetSecretValue: () => ({ body: { Name: "key", SecretString: value } }) });
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = server.endpoint;
     try {
-      const memory = (getDefaultClient().transport as CachedTransport).inner as MemoryTransport;
-      memory.set("key", "one");
       await getSecret("key");
-      memory.set("key", "two");
+      value = "two";
 
       const cached = await getSecret("key");
       clearCaches();
       const fresh = await getSecret("key");
 
       expect([cached, fresh]).toEqual(["one", "two"]);
+      expect(server.calls("GetSecretValue")).toHaveLength(2);
     } finally {
-      delete process.env.SECRETWRANGLER_TRANSPORT;
+      process.env.AWS_ENDPOINT_URL = endpoint;
       await resetDefaultClient();
+      await server.close();
     }
   });
 

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT_CODES } from "../src/cli/exit-codes.js";
 import { builtPackage } from "./helpers/built-package.js";
 import { CANARY } from "./helpers/canary.js";
+import { AGENT_TOKEN_CANARY, freePort, startFakeAgent } from "./helpers/fake-agent.js";
+import { startFakeSts } from "./helpers/fake-sts.js";
 import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
 import { BINARY_VALUE, FIXTURES } from "./helpers/fixtures.js";
 
@@ -261,5 +263,58 @@ describe("secretwrangler exec", () => {
 
     expect(result.code).toBe(EXIT_CODES.NOT_FOUND);
     expect(result.stdout.toString()).toBe("");
+  });
+});
+
+describe("secretwrangler doctor", () => {
+  it("reports the agent, where its token was found and that it answers, without the token", async () => {
+    const agent = await startFakeAgent({ fixtures: FIXTURES });
+    try {
+      const result = await runCli(["doctor", "--transport", "agent"], {
+        AWS_TOKEN: AGENT_TOKEN_CANARY,
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(agent.port),
+      });
+
+      expect(result.code).toBe(0);
+      const output = result.stdout.toString();
+      expect(output).toContain("transport:   agent (from --transport)");
+      expect(output).toContain("agent token: found in AWS_TOKEN");
+      expect(output).toContain(`agent:       answers on ${agent.endpoint}`);
+      expect(output).not.toContain(AGENT_TOKEN_CANARY);
+      expect(agent.reads()).toHaveLength(0);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it("fails with AGENT_UNREACHABLE when nothing answers on the agent's port", async () => {
+    const port = await freePort();
+
+    const result = await runCli(["doctor", "--transport", "agent"], {
+      AWS_TOKEN: AGENT_TOKEN_CANARY,
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(port),
+    });
+
+    expect(result.code).toBe(EXIT_CODES.AGENT_UNREACHABLE);
+    expect(result.stdout.toString()).toContain("FAIL (AGENT_UNREACHABLE)");
+  });
+
+  it("says auto would fall back to the sdk, and shows region, partition, credentials and identity", async () => {
+    const sts = await startFakeSts();
+    try {
+      const result = await runCli(["doctor", "--transport", "auto", "--region", "cn-north-1"], {
+        AWS_ENDPOINT_URL_STS: sts.endpoint,
+        AWS_SECRET_ACCESS_KEY: `key-${CANARY}`,
+      });
+
+      const output = result.stdout.toString();
+      expect(output).toContain("auto:        would use sdk");
+      expect(output).toContain("region:      cn-north-1 (partition aws-cn)");
+      expect(output).toMatch(/identity: +arn:aws[-a-z]*:/);
+      expect(output).not.toContain(CANARY);
+      expect(result.code).toBe(0);
+    } finally {
+      await sts.close();
+    }
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectWithDbSecret, type DbSecret, type DbSecretRefreshEvent } from "../src/db/index.js";
+import { connectWithDbSecret, type DbSecret, type DbSecretRefreshEvent, getDbSecret } from "../src/db/index.js";
 import { createSecretsClient, type SecretsClient } from "../src/secrets/client.js";
 import { resetDefaultClient } from "../src/secrets/default-client.js";
 import { TRANSPORT_ENV } from "../src/transports/from-env.js";
@@ -63,7 +63,7 @@ describe("connectWithDbSecret", () => {
   it("re-reads past the cache and connects with the rotated password after a login error", async () => {
     const memory = memoryTransport({ [ID]: secretWith("v1") });
     const { secrets, requests } = cachedClient(memory);
-    await secrets.getDbSecret(ID);
+    await getDbSecret(ID, { client: secrets });
     const database = fakeDatabase("v2");
     memory.set(ID, secretWith("v2"));
     const events: DbSecretRefreshEvent[] = [];
@@ -82,11 +82,11 @@ describe("connectWithDbSecret", () => {
   it("leaves the client's cache holding the new password, so the next read needs no refresh", async () => {
     const memory = memoryTransport({ [ID]: secretWith("v1") });
     const { secrets, requests } = cachedClient(memory);
-    await secrets.getDbSecret(ID);
+    await getDbSecret(ID, { client: secrets });
     memory.set(ID, secretWith("v2"));
     await connectWithDbSecret(ID, fakeDatabase("v2").connect, { client: secrets });
 
-    const db = await secrets.getDbSecret(ID);
+    const db = await getDbSecret(ID, { client: secrets });
 
     expect(db.password).toBe("v2");
     expect(requests).toHaveLength(2);
@@ -147,7 +147,7 @@ describe("connectWithDbSecret", () => {
   it("throws the second attempt's error when that one fails too", async () => {
     const memory = memoryTransport({ [ID]: secretWith("v1") });
     const { secrets } = cachedClient(memory);
-    await secrets.getDbSecret(ID);
+    await getDbSecret(ID, { client: secrets });
     memory.set(ID, secretWith("v2"));
     const second = new Error("the database is starting up");
     let calls = 0;
@@ -166,7 +166,7 @@ describe("connectWithDbSecret", () => {
   it("asks the caller's isAuthError which errors mean wrong credentials", async () => {
     const memory = memoryTransport({ [ID]: secretWith("v1") });
     const { secrets } = cachedClient(memory);
-    await secrets.getDbSecret(ID);
+    await getDbSecret(ID, { client: secrets });
     memory.set(ID, secretWith("v2"));
     const events: DbSecretRefreshEvent[] = [];
     let calls = 0;
@@ -191,7 +191,7 @@ describe("connectWithDbSecret", () => {
   it("ignores a debug hook that throws", async () => {
     const memory = memoryTransport({ [ID]: secretWith("v1") });
     const { secrets } = cachedClient(memory);
-    await secrets.getDbSecret(ID);
+    await getDbSecret(ID, { client: secrets });
     memory.set(ID, secretWith("v2"));
 
     const connection = await connectWithDbSecret(ID, fakeDatabase("v2").connect, {
@@ -207,7 +207,7 @@ describe("connectWithDbSecret", () => {
   it("gives the debug hook ids and codes, never a secret value", async () => {
     const memory = memoryTransport({ [ID]: secretWith(`${CANARY}-1`) });
     const { secrets } = cachedClient(memory);
-    await secrets.getDbSecret(ID);
+    await getDbSecret(ID, { client: secrets });
     memory.set(ID, secretWith(`${CANARY}-2`));
     const events: DbSecretRefreshEvent[] = [];
 
@@ -253,13 +253,25 @@ describe("connectWithDbSecret", () => {
 
       expect(connection).toEqual({ user: "app" });
     });
+
+    it("getDbSecret reads through the default client too", async () => {
+      directory = await mkdtemp(join(tmpdir(), "sw-db-"));
+      const file = join(directory, "secrets.json");
+      await writeFile(file, JSON.stringify({ secrets: { [ID]: secretWith("v1") } }));
+      process.env[TRANSPORT_ENV] = `file:${file}`;
+      await resetDefaultClient();
+
+      const db = await getDbSecret(ID, { engine: "postgres" });
+
+      expect(db).toMatchObject({ engine: "postgres", host: "db.internal", password: "v1" });
+    });
   });
 });
 
 describe("importing secretwrangler", () => {
-  it("loads zod only when getDbSecret is first called", async () => {
+  it("never loads zod from the root entry, even reading a secret; secretwrangler/db loads it", async () => {
     // A child process records every module it resolves (a module.register hook) while it imports
-    // the root entry, then reads a DB secret.
+    // the root entry and reads a JSON secret, then imports the db subpath.
     const script = `
       import { register } from "node:module";
       import { MessageChannel, receiveMessageOnPort } from "node:worker_threads";
@@ -267,10 +279,11 @@ describe("importing secretwrangler", () => {
       register("data:text/javascript,let p;export function initialize(d){p=d.port}export async function resolve(s,c,n){const r=await n(s,c);p.postMessage(r.url);return r}", { data: { port: port2 }, transferList: [port2] });
       const zodLoaded = () => { let m; let found = false; while ((m = receiveMessageOnPort(port1))) if (m.message.includes("/node_modules/zod/")) found = true; return found; };
       const { createSecretsClient, memoryTransport } = await import("./src/index.ts");
-      const afterImport = zodLoaded();
       const secrets = createSecretsClient({ transport: memoryTransport({ db: { engine: "mysql", host: "h", username: "u", password: "p" } }) });
-      await secrets.getDbSecret("db");
-      console.log(JSON.stringify({ afterImport, afterGetDbSecret: zodLoaded() }));
+      await secrets.getSecretJson("db");
+      const afterRootRead = zodLoaded();
+      await import("./src/db/index.ts");
+      console.log(JSON.stringify({ afterRootRead, afterDbImport: zodLoaded() }));
       port1.close();
     `;
 
@@ -280,6 +293,6 @@ describe("importing secretwrangler", () => {
       { cwd: join(import.meta.dirname, ".."), env: { ...process.env, NODE_OPTIONS: "" } },
     );
 
-    expect(JSON.parse(stdout)).toEqual({ afterImport: false, afterGetDbSecret: true });
+    expect(JSON.parse(stdout)).toEqual({ afterRootRead: false, afterDbImport: true });
   });
 });

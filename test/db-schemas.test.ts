@@ -1,12 +1,13 @@
 /**
  * The DB secret schemas over the shapes real secrets have (AWS "JSON structure of Secrets Manager
  * secrets", the rotation function templates, RDS-managed secrets, hand-written ones), valid and
- * invalid, through `parseDbSecret` and the client's `getDbSecret`.
+ * invalid, through `parseDbSecret` and `getDbSecret`.
  */
 import { describe, expect, it } from "vitest";
 import {
   type DbEngine,
   type DbSecretDefaults,
+  getDbSecret,
   mongoSecretSchema,
   parseDbSecret,
   postgresSecretSchema,
@@ -320,22 +321,22 @@ describe("the per-engine schemas", () => {
   });
 });
 
-describe("client.getDbSecret", () => {
+describe("getDbSecret", () => {
   const secretValue = { engine: "postgres", host: RDS_HOST, username: "app", password: CANARY, port: "5432" };
 
   it("reads, validates and normalizes the secret through the client's transport", async () => {
     const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": secretValue }) });
 
-    const db = await secrets.getDbSecret("prod/db", { engine: "postgres" });
+    const db = await getDbSecret("prod/db", { engine: "postgres", client: secrets });
 
     expect(db).toEqual({ ...secretValue, port: 5432, dbname: "postgres", extra: {} });
   });
 
   it("validates each fetched version once: a cached read returns the same frozen object", async () => {
-    const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": secretValue }) });
+    const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": secretValue }), cache: {} });
 
-    const first = await secrets.getDbSecret("prod/db", { defaults: { dbname: "app" } });
-    const second = await secrets.getDbSecret("prod/db", { defaults: { dbname: "app" } });
+    const first = await getDbSecret("prod/db", { defaults: { dbname: "app" }, client: secrets });
+    const second = await getDbSecret("prod/db", { defaults: { dbname: "app" }, client: secrets });
 
     expect(second).toBe(first);
   });
@@ -346,7 +347,7 @@ describe("client.getDbSecret", () => {
       transport: memoryTransport({ [id]: { username: "postgres", password: CANARY } }),
     });
 
-    const db = await secrets.getDbSecret(id, { engine: "aurora-postgresql", defaults: { host: CLUSTER_HOST } });
+    const db = await getDbSecret(id, { engine: "aurora-postgresql", defaults: { host: CLUSTER_HOST }, client: secrets });
 
     expect(db).toMatchObject({ engine: "aurora-postgresql", host: CLUSTER_HOST, port: 5432, password: CANARY });
   });
@@ -356,7 +357,7 @@ describe("client.getDbSecret", () => {
       transport: memoryTransport({ "prod/db": { ...secretValue, port: CANARY } }),
     });
 
-    const error = await rejectionOf(secrets.getDbSecret("prod/db"));
+    const error = await rejectionOf(getDbSecret("prod/db", { client: secrets }));
 
     expect(error).toBeInstanceOf(SecretsError);
     expect(error).toMatchObject({ code: "SCHEMA_MISMATCH", secretId: "prod/db", transport: "memory" });

@@ -12,6 +12,7 @@ import {
   connectWithDbSecret,
   type DbSecret,
   type DbSecretRefreshEvent,
+  getDbSecret,
   isDbAuthError,
   mysql2Options,
   pgOptions,
@@ -156,7 +157,7 @@ describe.skipIf(missing !== undefined && !inCi).each(drivers)("$name on a real $
     const secrets = createSecretsClient({
       transport: memoryTransport({ app: driver.secret(server, server.app.username, server.app.password) }),
     });
-    app = await secrets.getDbSecret("app");
+    app = await getDbSecret("app", { client: secrets });
     admin = await driver.connect(app);
   });
 

@@ -8,6 +8,7 @@ import {
   connectWithDbSecret,
   createDbSecretSchema,
   type DbSecret,
+  getDbSecret,
   type MongoSecret,
   type MySqlSecret,
   mysql2Options,
@@ -26,29 +27,34 @@ declare const secrets: SecretsClient;
 
 describe("getDbSecret", () => {
   it("returns the union of every engine's secret when no engine is named", () => {
-    expectTypeOf(secrets.getDbSecret("prod/db")).resolves.toEqualTypeOf<DbSecret>();
+    expectTypeOf(getDbSecret("prod/db")).resolves.toEqualTypeOf<DbSecret>();
   });
 
   it("narrows to the named engine's family", () => {
-    expectTypeOf(secrets.getDbSecret("a", { engine: "aurora-postgresql" })).resolves.toEqualTypeOf<PostgresSecret>();
-    expectTypeOf(secrets.getDbSecret("a", { engine: "mariadb" })).resolves.toEqualTypeOf<MySqlSecret>();
-    expectTypeOf(secrets.getDbSecret("a", { engine: "sqlserver" })).resolves.toEqualTypeOf<SqlServerSecret>();
-    expectTypeOf(secrets.getDbSecret("a", { engine: "redshift" })).resolves.toEqualTypeOf<RedshiftSecret>();
-    expectTypeOf(secrets.getDbSecret("a", { engine: "mongo" })).resolves.toEqualTypeOf<MongoSecret>();
+    expectTypeOf(getDbSecret("a", { engine: "aurora-postgresql", client: secrets })).resolves.toEqualTypeOf<PostgresSecret>();
+    expectTypeOf(getDbSecret("a", { engine: "mariadb", client: secrets })).resolves.toEqualTypeOf<MySqlSecret>();
+    expectTypeOf(getDbSecret("a", { engine: "sqlserver", client: secrets })).resolves.toEqualTypeOf<SqlServerSecret>();
+    expectTypeOf(getDbSecret("a", { engine: "redshift", client: secrets })).resolves.toEqualTypeOf<RedshiftSecret>();
+    expectTypeOf(getDbSecret("a", { engine: "mongo", client: secrets })).resolves.toEqualTypeOf<MongoSecret>();
   });
 
-  it("takes read options next to the engine and the defaults", () => {
-    expectTypeOf(secrets.getDbSecret)
+  it("takes read options and the client next to the engine and the defaults", () => {
+    expectTypeOf(getDbSecret)
       .parameter(1)
       .toMatchTypeOf<
-        | { forceRefresh?: boolean | undefined; versionStage?: string | undefined; defaults?: { port?: number } }
+        | {
+            forceRefresh?: boolean | undefined;
+            versionStage?: string | undefined;
+            defaults?: { port?: number };
+            client?: SecretsClient | undefined;
+          }
         | undefined
       >();
   });
 
   it("accepts only canonical engine names as the option", () => {
     // @ts-expect-error: "postgresql" is a spelling the secret may use, not an engine option
-    void secrets.getDbSecret("a", { engine: "postgresql" });
+    void getDbSecret("a", { engine: "postgresql" });
   });
 });
 

@@ -528,7 +528,7 @@ describe("getParametersByPath trees", () => {
 
   it("hands out the same frozen tree and validated value while the cache holds the path", async () => {
     const transport = memoryTransport({}, { parameters: { "/app/db/user": "u", "/app/db/password": "p" } });
-    const secrets = createSecretsClient({ transport });
+    const secrets = createSecretsClient({ transport, cache: {} });
 
     const first = await secrets.getParametersByPath("/app");
     const second = await secrets.getParametersByPath("/app");

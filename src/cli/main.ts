@@ -1,34 +1,32 @@
 /** The CLI's dispatcher: picks the command, runs it, and turns errors into one stderr line and an exit code. */
 import { isSecretsError } from "../errors.js";
-import { EXEC_HELP, execCommand } from "./commands/exec.js";
-import { GET_HELP, getCommand } from "./commands/get.js";
-import {
-  GET_PARAMETER_HELP,
-  GET_PARAMETERS_BY_PATH_HELP,
-  getParameterCommand,
-  getParametersByPathCommand,
-} from "./commands/parameters.js";
+import { doctorCommand } from "./commands/doctor.js";
+import { execCommand } from "./commands/exec.js";
+import { getCommand } from "./commands/get.js";
+import { getParameterCommand, getParametersByPathCommand } from "./commands/parameters.js";
 import { EXIT_CODES, EXIT_UNEXPECTED, EXIT_USAGE } from "./exit-codes.js";
 import { COMMON_HELP, UsageError } from "./options.js";
 import type { CliIo } from "./output.js";
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly help: string }>> = {
-  get: { run: getCommand, help: GET_HELP },
-  "get-parameter": { run: getParameterCommand, help: GET_PARAMETER_HELP },
-  "get-parameters-by-path": { run: getParametersByPathCommand, help: GET_PARAMETERS_BY_PATH_HELP },
-  exec: { run: execCommand, help: EXEC_HELP },
+const COMMANDS: Readonly<Record<string, Command>> = {
+  get: getCommand,
+  "get-parameter": getParameterCommand,
+  "get-parameters-by-path": getParametersByPathCommand,
+  exec: execCommand,
+  doctor: doctorCommand,
 };
 
 /** Help text of the CLI as a whole. */
-export const MAIN_HELP = `Usage: secretwrangler <command> [options]
+export const MAIN_HELP: string = `Usage: secretwrangler <command> [options]
 
 Commands:
   get <id>                       print a secret's value
   get-parameter <name>           print an SSM parameter's value
   get-parameters-by-path <path>  print the parameters under a path as JSON
   exec [options] -- <command>    run a command with secrets as environment variables
+  doctor                         check the transport, agent, credentials and identity
 
 Run "secretwrangler <command> --help" for a command's options.
 
@@ -46,7 +44,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command.run(rest, io);
+    return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`secretwrangler: ${error.message}\nRun "secretwrangler ${command ? `${name} ` : ""}--help".\n`);

@@ -9,8 +9,19 @@ import { AwsSession } from "../session/session.js";
 import { TRANSPORT_ENV, type TransportSpec } from "../transports/from-env.js";
 import { sdkTransport } from "../transports/sdk.js";
 
+interface StringFlag {
+  readonly type: "string";
+}
+
 /** Flags shared by every command. */
-export const COMMON_OPTIONS = {
+export const COMMON_OPTIONS: {
+  readonly transport: StringFlag;
+  readonly region: StringFlag;
+  readonly profile: StringFlag;
+  readonly "role-arn": StringFlag;
+  readonly endpoint: StringFlag;
+  readonly help: { readonly type: "boolean"; readonly short: "h" };
+} = {
   transport: { type: "string" },
   region: { type: "string" },
   profile: { type: "string" },
@@ -20,7 +31,7 @@ export const COMMON_OPTIONS = {
 } as const satisfies ParseArgsConfig["options"];
 
 /** Help lines for {@link COMMON_OPTIONS}. */
-export const COMMON_HELP = `Common options:
+export const COMMON_HELP: string = `Common options:
   --transport <t>   sdk | agent | auto | file:<path> (default: $${TRANSPORT_ENV}, else sdk)
   --region <r>      AWS region (default: the SDK's resolution, e.g. AWS_REGION)
   --profile <p>     shared-config profile for the sdk transport

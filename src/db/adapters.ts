@@ -49,7 +49,7 @@ export interface PgConnectionOptions {
  *
  * @example
  * ```ts
- * const db = await secrets.getDbSecret('prod/db', { engine: 'postgres' });
+ * const db = await getDbSecret('prod/db', { engine: 'postgres', client: secrets });
  * const pool = new pg.Pool({ ...pgOptions(db, { ssl: { ca: rdsCaBundle } }), max: 10 });
  * ```
  */
@@ -91,7 +91,7 @@ export interface Mysql2ConnectionOptions<Tls extends object = never> {
  *
  * @example
  * ```ts
- * const db = await secrets.getDbSecret('prod/db', { engine: 'mariadb' });
+ * const db = await getDbSecret('prod/db', { engine: 'mariadb', client: secrets });
  * const pool = mysql.createPool({ ...mysql2Options(db), connectionLimit: 10 });
  * ```
  */
@@ -136,7 +136,7 @@ export interface MssqlConnectionOptions {
  *
  * @example
  * ```ts
- * const db = await secrets.getDbSecret('prod/mssql', { engine: 'sqlserver' });
+ * const db = await getDbSecret('prod/mssql', { engine: 'sqlserver', client: secrets });
  * const pool = await new mssql.ConnectionPool(mssqlOptions(db)).connect();
  * ```
  */
@@ -175,7 +175,7 @@ export interface OracledbConnectionOptions {
  *
  * @example
  * ```ts
- * const db = await secrets.getDbSecret('prod/oracle', { engine: 'oracle' });
+ * const db = await getDbSecret('prod/oracle', { engine: 'oracle', client: secrets });
  * const connection = await oracledb.getConnection(oracledbOptions(db));
  * ```
  */

@@ -60,7 +60,7 @@ export function dbAuthErrorCode(error: unknown): string | undefined {
  * try {
  *   await client.connect();
  * } catch (error) {
- *   if (isDbAuthError(error)) await secrets.getDbSecret('prod/db', { forceRefresh: true });
+ *   if (isDbAuthError(error)) await getDbSecret('prod/db', { forceRefresh: true, client: secrets });
  *   throw error;
  * }
  * ```

@@ -7,6 +7,7 @@ import type { SecretsClient } from "../secrets/client.js";
 import { getDefaultClient } from "../secrets/default-client.js";
 import { dbAuthErrorCode, isDbAuthError } from "./auth-errors.js";
 import type { DbEngine } from "./engines.js";
+import { getDbSecret } from "./get.js";
 import type { DbSecret, DbSecretFor, ParseDbSecretOptions } from "./types.js";
 
 /** What {@link ConnectWithDbSecretOptions.onRefresh} is told: ids and codes, never a value. */
@@ -91,13 +92,13 @@ export async function connectWithDbSecret<T, E extends DbEngine | undefined = un
 ): Promise<T> {
   const client = options.client ?? getDefaultClient();
   const read = { engine: options.engine, defaults: options.defaults, signal: options.signal };
-  const first = (await client.getDbSecret(id, read)) as DbSecretFor<E>;
+  const first: DbSecretFor<E> = await getDbSecret(id, { ...read, client });
   try {
     return await connect(first);
   } catch (error) {
     if (!(options.isAuthError ?? isDbAuthError)(error)) throw error;
     const reason = dbAuthErrorCode(error) ?? "isAuthError";
-    let next = (await client.getDbSecret(id, { ...read, forceRefresh: true })) as DbSecretFor<E>;
+    let next: DbSecretFor<E> = await getDbSecret(id, { ...read, client, forceRefresh: true });
     let versionStage: DbSecretRefreshEvent["versionStage"] = "AWSCURRENT";
     if (sameLogin(first, next)) {
       const pending = options.tryPending ? await readPending(client, id, read) : undefined;
@@ -117,7 +118,7 @@ async function readPending(
   read: ParseDbSecretOptions & { readonly signal?: AbortSignal | undefined },
 ): Promise<DbSecret | undefined> {
   try {
-    return await client.getDbSecret(id, { ...read, versionStage: "AWSPENDING", forceRefresh: true });
+    return await getDbSecret(id, { ...read, client, versionStage: "AWSPENDING", forceRefresh: true });
   } catch (error) {
     if (isSecretsError(error, "NOT_FOUND")) return undefined;
     throw error;

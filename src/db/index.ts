@@ -9,7 +9,6 @@
  * @module secretwrangler/db
  */
 
-export type { DbSecretReadOptions } from "../secrets/client.js";
 export type {
   DbTlsOption,
   MssqlAdapterOptions,
@@ -27,6 +26,8 @@ export type { ConnectWithDbSecretOptions, DbSecretRefreshEvent } from "./connect
 export { connectWithDbSecret } from "./connect.js";
 export type { DbEngine, DbEngineFamily, DbEngineInfo } from "./engines.js";
 export { DB_ENGINES } from "./engines.js";
+export type { DbSecretReadOptions } from "./get.js";
+export { getDbSecret } from "./get.js";
 export { parseDbSecret } from "./parse.js";
 export {
   createDbSecretSchema,

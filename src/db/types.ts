@@ -1,6 +1,6 @@
 /**
  * The shapes of a parsed DB secret: one interface per engine family, discriminated by `engine`.
- * Plain types, no zod: the client's `getDbSecret` signature uses them without loading a validator.
+ * Plain types, no zod: a signature can name them without loading a validator.
  */
 import type { DbEngine } from "./engines.js";
 

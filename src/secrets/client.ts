@@ -4,8 +4,6 @@
  */
 import { type CachedTransport, cachedTransport } from "../cache/cached-transport.js";
 import type { CacheOptions } from "../cache/options.js";
-import type { DbEngine } from "../db/engines.js";
-import type { DbSecretFor, ParseDbSecretOptions } from "../db/types.js";
 import { SecretsError } from "../errors.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../parameters/read.js";
 import type {
@@ -50,11 +48,6 @@ export interface SchemaReadOptions<S extends StandardSchemaV1> extends ReadOptio
   readonly schema: S;
 }
 
-/** Options of {@link SecretsClient.getDbSecret}: a read plus the expected engine and connection defaults. */
-export interface DbSecretReadOptions<E extends DbEngine | undefined = DbEngine | undefined>
-  extends ReadOptions,
-    ParseDbSecretOptions<E> {}
-
 /** Options of a batch JSON read. */
 export interface BatchReadOptions {
   readonly signal?: AbortSignal | undefined;
@@ -72,9 +65,10 @@ export interface SecretsClientOptions {
    */
   readonly transport?: Transport | TransportSpec | undefined;
   /**
-   * The cache in front of the transport (see `docs/caching.md`), or `false` for none, e.g. with the
-   * agent transport, which caches already.
-   * @default on: `ttlMs` 5 minutes, `maxEntries` 1000, `staleOnError` true; off for the agent transport
+   * The cache in front of the transport (see `docs/caching.md`), or `false` for none. Pass options
+   * to turn it on for a transport whose `cacheByDefault` is `false` (agent, memory, file).
+   * @default on (`ttlMs` 5 minutes, `maxEntries` 1000, `staleOnError` true) for sdk, auto and custom
+   * transports; off for the agent, which caches already, and for the local memory and file transports
    */
   readonly cache?: CacheOptions | false | undefined;
   /**
@@ -145,22 +139,6 @@ export interface SecretsClient {
     ids: readonly string[],
     options?: BatchReadOptions & { readonly schema?: undefined },
   ): Promise<BatchResult<T>[]>;
-  /**
-   * Reads a database login (the JSON Secrets Manager and RDS keep) and returns it parsed, validated
-   * and normalized, typed by engine: port as a number, `dbname` / `host` / `username` whatever the
-   * secret spelled, engine defaults applied. Spread it into a driver with the adapters of
-   * `secretwrangler/db` (`pgOptions`, `mysql2Options`, `mssqlOptions`, `connectionUrl`). Loads zod
-   * on first use, not before.
-   * @example
-   * ```ts
-   * const db = await secrets.getDbSecret('prod/db', { engine: 'postgres' });
-   * const pool = new pg.Pool({ ...pgOptions(db), max: 10 });
-   * ```
-   */
-  getDbSecret<E extends DbEngine | undefined = undefined>(
-    id: string,
-    options?: DbSecretReadOptions<E>,
-  ): Promise<DbSecretFor<E>>;
   /**
    * Reads an SSM parameter: a `String` or `SecureString` as a string, a `StringList` as a string
    * array. `decrypt` defaults to true. Pass `type` to narrow the result type (checked at run time).
@@ -260,9 +238,6 @@ interface Derived {
   readonly validated: WeakMap<object, Promise<unknown> | { readonly output: unknown }>;
 }
 
-/** The DB secret schemas (and zod with them), loaded on the first `getDbSecret`. */
-let dbSchemas: Promise<typeof import("../db/schemas.js")> | undefined;
-
 function unsupported(transport: Transport, operation: string, secretId?: string): SecretsError {
   return new SecretsError({
     code: "CONFIG",
@@ -293,9 +268,7 @@ class DefaultSecretsClient implements SecretsClient {
       typeof options.transport === "object"
         ? options.transport
         : resolveTransport(options.transport, { session: options.session });
-    // The agent transport's backend (the Secrets Manager Agent / Lambda extension) caches already, so
-    // it gets no second cache unless one is asked for (docs/transports/agent.md, "Caching").
-    const cacheOff = options.cache === false || (options.cache === undefined && transport.name === "agent");
+    const cacheOff = options.cache === false || (options.cache === undefined && transport.cacheByDefault === false);
     this.#cache = cacheOff ? undefined : cachedTransport(transport, options.cache);
     this.transport = this.#cache ?? transport;
   }
@@ -419,12 +392,6 @@ class DefaultSecretsClient implements SecretsClient {
     return results as never;
   }
 
-  async getDbSecret(id: string, options: DbSecretReadOptions = {}): Promise<never> {
-    const { engine, defaults, ...read } = options;
-    dbSchemas ??= import("../db/schemas.js");
-    const schema = (await dbSchemas).createDbSecretSchema({ engine, defaults });
-    return this.getSecretJson(id, { ...read, schema }) as never;
-  }
 
   getParameter(name: string, options?: ParameterReadOptions): Promise<never> {
     return readParameter(this.transport, name, options) as Promise<never>;

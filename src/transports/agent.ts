@@ -363,6 +363,7 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
 
   return {
     name: TRANSPORT_NAME,
+    cacheByDefault: false,
     endpoint,
     getSecretValue,
     getParameter,

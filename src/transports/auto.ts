@@ -108,6 +108,28 @@ function relabelResults<T>(results: BatchResult<T>[], via: string): BatchResult<
 }
 
 /**
+ * What {@link autoTransport} chooses now: the agent when a token can be found (as the agent finds it)
+ * and something answers HTTP on its port within `probeTimeoutMs`, else the SDK. One `GET /ping`, no
+ * AWS call; never throws. Also used by `secretwrangler doctor`.
+ */
+export async function chooseAgentOrSdk(
+  agent: AgentTransport,
+  agentOptions: AgentTransportOptions = {},
+  probeTimeoutMs = 250,
+): Promise<AutoTransportDecision> {
+  const tokenEnv = agentTokenEnv(agentOptions);
+  try {
+    resolveAgentToken(agentOptions.token, tokenEnv, { operation: "chooseTransport", transport: TRANSPORT_NAME });
+  } catch {
+    const reason = `no agent token (${tokenEnv.join(", ")} unset, or its file unreadable)`;
+    return { transport: "sdk", reason, endpoint: agent.endpoint };
+  }
+  return (await agent.ping({ timeoutMs: probeTimeoutMs }))
+    ? { transport: "agent", reason: `an agent answers on ${agent.endpoint}`, endpoint: agent.endpoint }
+    : { transport: "sdk", reason: `nothing answers on ${agent.endpoint}`, endpoint: agent.endpoint };
+}
+
+/**
  * A transport that uses the Secrets Manager Agent (or the Lambda extension) when one answers, and
  * AWS Secrets Manager through the SDK otherwise. The agent is chosen when a token can be found (as the
  * agent finds it) and something answers HTTP on its port within `probeTimeoutMs`; the probe is one
@@ -130,17 +152,7 @@ export function autoTransport(options: AutoTransportOptions = {}): Transport {
   let choice: Promise<Transport> | undefined;
 
   async function decide(): Promise<Transport> {
-    const tokenEnv = agentTokenEnv(options.agent ?? {});
-    let decision: AutoTransportDecision;
-    try {
-      resolveAgentToken(options.agent?.token, tokenEnv, { operation: "chooseTransport", transport: TRANSPORT_NAME });
-      decision = (await agent.ping({ timeoutMs: probeTimeoutMs }))
-        ? { transport: "agent", reason: `an agent answers on ${agent.endpoint}`, endpoint: agent.endpoint }
-        : { transport: "sdk", reason: `nothing answers on ${agent.endpoint}`, endpoint: agent.endpoint };
-    } catch {
-      const reason = `no agent token (${tokenEnv.join(", ")} unset, or its file unreadable)`;
-      decision = { transport: "sdk", reason, endpoint: agent.endpoint };
-    }
+    const decision = await chooseAgentOrSdk(agent, options.agent, probeTimeoutMs);
     options.onDecision?.(decision);
     return decision.transport === "agent" ? agent : sdk;
   }

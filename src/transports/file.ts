@@ -124,6 +124,7 @@ export function fileTransport(path: string): Transport {
 
   return {
     name: TRANSPORT_NAME,
+    cacheByDefault: false,
     async getSecretValue(request: SecretRequest): Promise<SecretRecord> {
       return current().secrets.get(request);
     },

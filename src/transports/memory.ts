@@ -61,6 +61,7 @@ export function memoryTransport(
   const parameters = new LocalParameterStore(TRANSPORT_NAME, options.parameters, store);
   return {
     name: TRANSPORT_NAME,
+    cacheByDefault: false,
     async getSecretValue(request: SecretRequest): Promise<SecretRecord> {
       return store.get(request);
     },

@@ -113,6 +113,11 @@ export interface ParametersByPathOptions extends BatchOptions {
 export interface Transport {
   /** Short name used in errors and logs, e.g. `sdk`, `agent`, `memory`. */
   readonly name: string;
+  /**
+   * `false` for a backend that caches already (the agent) or that is local (memory, file): the client
+   * then adds its cache only when one is asked for with the `cache` option. @default true
+   */
+  readonly cacheByDefault?: boolean;
   /** Reads one secret version. Throws {@link SecretsError} on failure. */
   getSecretValue(request: SecretRequest): Promise<SecretRecord>;
   /** Reads many secrets (AWSCURRENT) in as few calls as the backend allows, one result per id. */

@@ -11,7 +11,7 @@ import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../optio
 import type { CliIo } from "../output.js";
 
 /** Help text of `exec`. */
-export const EXEC_HELP = `Usage: secretwrangler exec [options] -- <command> [args...]
+export const EXEC_HELP: string = `Usage: secretwrangler exec [options] -- <command> [args...]
 
 Runs <command> with secrets injected as environment variables. Values are never printed.
 

@@ -3,7 +3,7 @@ import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../optio
 import { type CliIo, pickField, writeValue } from "../output.js";
 
 /** Help text of `get`. */
-export const GET_HELP = `Usage: secretwrangler get <id> [options]
+export const GET_HELP: string = `Usage: secretwrangler get <id> [options]
 
 Prints a secret's value to stdout: text as stored, a binary secret as raw bytes.
 

@@ -3,7 +3,7 @@ import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../optio
 import { type CliIo, writeValue } from "../output.js";
 
 /** Help text of `get-parameter`. */
-export const GET_PARAMETER_HELP = `Usage: secretwrangler get-parameter <name> [options]
+export const GET_PARAMETER_HELP: string = `Usage: secretwrangler get-parameter <name> [options]
 
 Prints an SSM parameter's value: a String or SecureString as is, a StringList as a JSON array.
 
@@ -15,7 +15,7 @@ Options:
 ${COMMON_HELP}`;
 
 /** Help text of `get-parameters-by-path`. */
-export const GET_PARAMETERS_BY_PATH_HELP = `Usage: secretwrangler get-parameters-by-path <path> [options]
+export const GET_PARAMETERS_BY_PATH_HELP: string = `Usage: secretwrangler get-parameters-by-path <path> [options]
 
 Prints every parameter under a path as JSON: a nested object by default.
 

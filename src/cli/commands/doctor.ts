@@ -1,0 +1,114 @@
+/**
+ * `secretwrangler doctor`: which transport would be used and why, whether the agent answers and a
+ * token is found, which credentials, region and partition the AWS session resolves, and who the
+ * caller is. Prints no secret, key or token.
+ */
+import { statSync } from "node:fs";
+import { isSecretsError, type SecretsErrorCode } from "../../errors.js";
+import { AwsSession } from "../../session/session.js";
+import { agentTokenEnv, agentTransport } from "../../transports/agent.js";
+import { chooseAgentOrSdk } from "../../transports/auto.js";
+import { TRANSPORT_ENV } from "../../transports/from-env.js";
+import { EXIT_CODES } from "../exit-codes.js";
+import { COMMON_HELP, type CommonFlags, parseCommand, sessionFromFlags } from "../options.js";
+import type { CliIo } from "../output.js";
+
+/** Help text of `doctor`. */
+export const DOCTOR_HELP: string = `Usage: secretwrangler doctor [options]
+
+Checks the setup without reading any secret: the transport that would be used and why, whether
+the agent answers on its port and a token is found, the AWS region, partition and credential
+source, and the caller identity (STS GetCallerIdentity). Prints no secret, key or token.
+Exits 0 when every check passes, else with the exit code of the first failure.
+
+${COMMON_HELP}`;
+
+interface Report {
+  readonly lines: string[];
+  firstFailure: SecretsErrorCode | undefined;
+}
+
+function line(report: Report, label: string, text: string): void {
+  report.lines.push(`${`${label}:`.padEnd(13)}${text}`);
+}
+
+function fail(report: Report, label: string, code: SecretsErrorCode, text: string): void {
+  line(report, label, `FAIL (${code}) ${text}`);
+  report.firstFailure ??= code;
+}
+
+async function checkAgent(report: Report): Promise<"agent" | "sdk"> {
+  const agent = agentTransport();
+  try {
+    const tokenName = agentTokenEnv({}).find((name) => process.env[name] !== undefined);
+    if (tokenName === undefined)
+      fail(report, "agent token", "AGENT_TOKEN", `none of ${agentTokenEnv({}).join(", ")} is set`);
+    else line(report, "agent token", `found in ${tokenName}`);
+    const answers = await agent.ping({ timeoutMs: 1_000 });
+    if (answers) line(report, "agent", `answers on ${agent.endpoint}`);
+    else fail(report, "agent", "AGENT_UNREACHABLE", `nothing answers on ${agent.endpoint}`);
+    return (await chooseAgentOrSdk(agent)).transport;
+  } finally {
+    agent.close();
+  }
+}
+
+async function checkAws(report: Report, flags: CommonFlags): Promise<void> {
+  let session: AwsSession;
+  try {
+    session = sessionFromFlags(flags) ?? new AwsSession();
+    const { region, partition, source } = session.toJSON();
+    line(
+      report,
+      "region",
+      region === undefined ? "(none: set AWS_REGION or --region)" : `${region} (partition ${partition})`,
+    );
+    line(report, "credentials", source);
+  } catch (error) {
+    if (!isSecretsError(error)) throw error;
+    fail(report, "session", error.code, error.message);
+    return;
+  }
+  try {
+    const identity = await session.whoami();
+    line(report, "identity", `${identity.arn} (account ${identity.account})`);
+  } catch (error) {
+    if (!isSecretsError(error)) throw error;
+    fail(report, "identity", error.code, error.message);
+  }
+}
+
+/** Runs `doctor`. */
+export async function doctorCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand(args, {});
+  if (values.help || positionals.length > 0) {
+    io.stdout.write(`${DOCTOR_HELP}\n`);
+    return values.help ? 0 : 2;
+  }
+  const report: Report = { lines: [], firstFailure: undefined };
+  const spec = values.transport ?? process.env[TRANSPORT_ENV] ?? "sdk";
+  const why = values.transport ? "--transport" : process.env[TRANSPORT_ENV] ? TRANSPORT_ENV : "the default";
+  line(report, "transport", `${spec} (from ${why})`);
+  let effective = spec;
+  if (spec === "agent" || spec === "auto") {
+    const choice = await checkAgent(report);
+    if (spec === "auto") {
+      effective = choice;
+      line(report, "auto", `would use ${choice}`);
+      // With auto, an absent agent is a normal outcome, not a failure.
+      if (choice === "sdk") report.firstFailure = undefined;
+    }
+  }
+  if (spec.startsWith("file:")) {
+    const path = spec.slice("file:".length);
+    try {
+      statSync(path);
+      line(report, "file", `${path} exists`);
+    } catch {
+      fail(report, "file", "CONFIG", `${path} cannot be read`);
+    }
+  }
+  if (effective === "sdk") await checkAws(report, values);
+  io.stdout.write(`${report.lines.join("\n")}\n`);
+  return report.firstFailure === undefined ? 0 : EXIT_CODES[report.firstFailure];
+}
