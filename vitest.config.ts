@@ -6,7 +6,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^secretwrangler$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
-      { find: /^secretwrangler\/(db|agent)$/, replacement: fileURLToPath(new URL("./src/$1/index.ts", import.meta.url)) },
+      {
+        find: /^secretwrangler\/(db|agent)$/,
+        replacement: fileURLToPath(new URL("./src/$1/index.ts", import.meta.url)),
+      },
     ],
   },
   test: {

@@ -347,7 +347,7 @@ section(
     "`SDK external` marks `@aws-sdk/*` external, as on the Lambda Node runtime (which ships SDK v3).",
     "",
     `- secretwrangler/agent handler: **${kb(oursGzip)} gzip** either way (target < 10 KB): ${verdict(oursGzip < 10 * 1024)}`,
-    "- the root client bundles every transport, the cache, Parameter Store and the `getDbSecret` schemas (zod) with it: use `secretwrangler/agent` in Lambda bundles.",
+    "- the root client bundles every transport, the cache and Parameter Store (no zod: `getDbSecret` and its schemas live in `secretwrangler/db`): use `secretwrangler/agent` in Lambda bundles.",
   ].join("\n"),
 );
 

@@ -1,11 +1,17 @@
 /**
  * A complete custom transport: secrets from environment variables, e.g. the ones ECS or Kubernetes
  * inject (`prod/db` is read from `SECRET_PROD_DB`). It implements the one required method and
- * throws value-free `SecretsError`s, so the client's JSON parsing, schemas, cache, batch reads and
- * error codes all work on top of it. `examples/custom-transport.ts` uses it; the transport contract
+ * throws value-free `SecretsError`s, so the client's JSON parsing, schemas, batch reads and error
+ * codes all work on top of it. `examples/custom-transport.ts` uses it; the transport contract
  * suite runs on it in `test/examples.test.ts`.
  */
-import { type SecretRecord, type SecretRequest, SecretsError, type SecretsErrorCode, type Transport } from "secretwrangler";
+import {
+  type SecretRecord,
+  type SecretRequest,
+  SecretsError,
+  type SecretsErrorCode,
+  type Transport,
+} from "secretwrangler";
 
 const TRANSPORT_NAME = "env";
 
@@ -33,6 +39,7 @@ export function envTransport(options: EnvTransportOptions = {}): Transport {
 
   return {
     name: TRANSPORT_NAME,
+    cacheByDefault: false, // the values are in memory already: a cache would only copy them
     async getSecretValue(request: SecretRequest): Promise<SecretRecord> {
       if (request.signal?.aborted) throw fail("ABORTED", request.id, "the signal fired");
       const variable = variableName(prefix, request.id);

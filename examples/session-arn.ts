@@ -25,7 +25,9 @@ const secret = parseArn("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secre
 console.log(secret.partition, secret.service, secret.region, secret.accountId, secret.resource);
 // aws-cn secretsmanager cn-north-1 123456789012 secret:prod/db-AbCdEf
 
-console.log(buildArn({ partition: "aws-us-gov", service: "iam", region: "", accountId: "123456789012", resource: "role/ci" }));
+console.log(
+  buildArn({ partition: "aws-us-gov", service: "iam", region: "", accountId: "123456789012", resource: "role/ci" }),
+);
 // arn:aws-us-gov:iam::123456789012:role/ci
 
 console.log(iamRoleArn("aws-cn", "123456789012", "service-role/deployer"));

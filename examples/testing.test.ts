@@ -33,7 +33,7 @@ describe("testing with the memory transport", () => {
   // #region memory
   it("builds the URL from the secret", async () => {
     const transport = memoryTransport({ "prod/db": { ...login, password: "pw" } });
-    const secrets = createSecretsClient({ transport, cache: false });
+    const secrets = createSecretsClient({ transport }); // no cache in front of memory, unless asked for
 
     expect(await databaseUrl(secrets)).toBe("postgresql://app@db.test/app");
   });
@@ -42,7 +42,7 @@ describe("testing with the memory transport", () => {
   // #region rotation
   it("simulates a rotation with set()", async () => {
     const transport = memoryTransport({ "prod/db": { ...login, password: "old" } });
-    const secrets = createSecretsClient({ transport, cache: false });
+    const secrets = createSecretsClient({ transport });
 
     transport.set("prod/db", { ...login, password: "new" }); // AWSCURRENT moves, the old one is AWSPREVIOUS
     transport.set("prod/db", { ...login, password: "next" }, { versionStages: ["AWSPENDING"] });
@@ -56,6 +56,7 @@ describe("testing with the memory transport", () => {
 
   // #region cache
   it("serves the cached value until the TTL passes or the id is invalidated", async () => {
+    // The cache under test: asked for explicitly, with a clock the test moves.
     let now = 0;
     const transport = memoryTransport({ "prod/db": { ...login, password: "old" } });
     const secrets = createSecretsClient({ transport, cache: { ttlMs: 60_000, maxStaleMs: 0, clock: () => now } });
@@ -76,7 +77,6 @@ describe("testing with the memory transport", () => {
   // #region failure
   it("reports an outage as a typed error", async () => {
     const secrets = createSecretsClient({
-      cache: false,
       transport: {
         name: "down",
         async getSecretValue({ id }) {

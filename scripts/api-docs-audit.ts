@@ -53,13 +53,20 @@ function hasExample(declaration: ts.Node): boolean {
 }
 
 /** Audits the exports of the entry files under `root`; returns the exports that lack documentation. */
-export function auditApiDocs(root: string, entryPoints: Readonly<Record<string, string>> = ENTRY_POINTS): ApiDocFinding[] {
-  const config = ts.getParsedCommandLineOfConfigFile(resolve(root, "tsconfig.src.json"), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+export function auditApiDocs(
+  root: string,
+  entryPoints: Readonly<Record<string, string>> = ENTRY_POINTS,
+): ApiDocFinding[] {
+  const config = ts.getParsedCommandLineOfConfigFile(
+    resolve(root, "tsconfig.src.json"),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+      },
     },
-  });
+  );
   const files = Object.values(entryPoints).map((file) => resolve(root, file));
   const program = ts.createProgram(files, { ...config?.options, noEmit: true });
   const checker = program.getTypeChecker();
@@ -106,7 +113,8 @@ export function formatApiDocFindings(findings: readonly ApiDocFinding[]): string
   const sections = [
     `${findings.length} public export(s) lack TSDoc (every export needs a summary; functions, classes and constants also an @example):`,
   ];
-  if (lead.length) sections.push("in src/cache/, src/cli/, src/transports/agent*.ts, src/transports/auto.ts:", ...lead.map(line));
+  if (lead.length)
+    sections.push("in src/cache/, src/cli/, src/transports/agent*.ts, src/transports/auto.ts:", ...lead.map(line));
   if (others.length) sections.push("elsewhere:", ...others.map(line));
   return sections.join("\n");
 }

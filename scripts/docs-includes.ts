@@ -126,7 +126,8 @@ export function syncIncludes(markdown: string, read: ReadRepoFile): SyncResult {
     const content = source === undefined ? undefined : extractRegion(source, region);
     let problem: string | undefined;
     if (source === undefined) problem = `${path} does not exist`;
-    else if (content === undefined) problem = `${path} has no region "${region}" (// #region ${region} ... // #endregion)`;
+    else if (content === undefined)
+      problem = `${path} has no region "${region}" (// #region ${region} ... // #endregion)`;
     const expected = content === undefined ? current : fencedBlock(content, path);
     if (problem === undefined && current === undefined) problem = "no fenced code block follows the marker";
     else if (problem === undefined && current?.join("\n") !== expected?.join("\n")) {

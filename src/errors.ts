@@ -169,3 +169,23 @@ export function isSecretsError(error: unknown, ...codes: SecretsErrorCode[]): er
     (error instanceof Error && error.name === "SecretsError" && typeof (error as SecretsError).code === "string");
   return matches && (codes.length === 0 || codes.includes((error as SecretsError).code));
 }
+
+/**
+ * A `CONFIG` error for a call the transport cannot serve: it lacks the optional method (e.g. the
+ * agent has no `getParametersByPath`). Internal: transports and readers share it.
+ */
+export function unsupportedOperation(
+  transport: string,
+  operation: string,
+  secretId?: string,
+  hint?: string,
+): SecretsError {
+  return new SecretsError({
+    code: "CONFIG",
+    operation,
+    secretId,
+    transport,
+    detail: `the ${transport} transport cannot ${operation}`,
+    hint,
+  });
+}

@@ -3,7 +3,7 @@
  * Secrets Manager.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,8 +11,8 @@ import { EXIT_CODES } from "../src/cli/exit-codes.js";
 import { builtPackage } from "./helpers/built-package.js";
 import { CANARY } from "./helpers/canary.js";
 import { AGENT_TOKEN_CANARY, freePort, startFakeAgent } from "./helpers/fake-agent.js";
-import { startFakeSts } from "./helpers/fake-sts.js";
 import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
+import { startFakeSts } from "./helpers/fake-sts.js";
 import { BINARY_VALUE, FIXTURES } from "./helpers/fixtures.js";
 
 interface CliResult {
@@ -316,5 +316,16 @@ describe("secretwrangler doctor", () => {
     } finally {
       await sts.close();
     }
+  });
+});
+
+describe("exit codes", () => {
+  it("are documented in docs/cli.md exactly as the CLI uses them", () => {
+    const doc = readFileSync(new URL("../docs/cli.md", import.meta.url), "utf8");
+    const documented = Object.fromEntries(
+      [...doc.matchAll(/^\| (\d+) \| `([A-Z_]+)` \|$/gm)].map(([, code, name]) => [name, Number(code)]),
+    );
+
+    expect(documented).toEqual(EXIT_CODES);
   });
 });

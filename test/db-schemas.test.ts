@@ -347,7 +347,11 @@ describe("getDbSecret", () => {
       transport: memoryTransport({ [id]: { username: "postgres", password: CANARY } }),
     });
 
-    const db = await getDbSecret(id, { engine: "aurora-postgresql", defaults: { host: CLUSTER_HOST }, client: secrets });
+    const db = await getDbSecret(id, {
+      engine: "aurora-postgresql",
+      defaults: { host: CLUSTER_HOST },
+      client: secrets,
+    });
 
     expect(db).toMatchObject({ engine: "aurora-postgresql", host: CLUSTER_HOST, port: 5432, password: CANARY });
   });

@@ -31,7 +31,9 @@ describe("getDbSecret", () => {
   });
 
   it("narrows to the named engine's family", () => {
-    expectTypeOf(getDbSecret("a", { engine: "aurora-postgresql", client: secrets })).resolves.toEqualTypeOf<PostgresSecret>();
+    expectTypeOf(
+      getDbSecret("a", { engine: "aurora-postgresql", client: secrets }),
+    ).resolves.toEqualTypeOf<PostgresSecret>();
     expectTypeOf(getDbSecret("a", { engine: "mariadb", client: secrets })).resolves.toEqualTypeOf<MySqlSecret>();
     expectTypeOf(getDbSecret("a", { engine: "sqlserver", client: secrets })).resolves.toEqualTypeOf<SqlServerSecret>();
     expectTypeOf(getDbSecret("a", { engine: "redshift", client: secrets })).resolves.toEqualTypeOf<RedshiftSecret>();
@@ -39,17 +41,15 @@ describe("getDbSecret", () => {
   });
 
   it("takes read options and the client next to the engine and the defaults", () => {
-    expectTypeOf(getDbSecret)
-      .parameter(1)
-      .toMatchTypeOf<
-        | {
-            forceRefresh?: boolean | undefined;
-            versionStage?: string | undefined;
-            defaults?: { port?: number };
-            client?: SecretsClient | undefined;
-          }
-        | undefined
-      >();
+    expectTypeOf(getDbSecret).parameter(1).toMatchTypeOf<
+      | {
+          forceRefresh?: boolean | undefined;
+          versionStage?: string | undefined;
+          defaults?: { port?: number };
+          client?: SecretsClient | undefined;
+        }
+      | undefined
+    >();
   });
 
   it("accepts only canonical engine names as the option", () => {

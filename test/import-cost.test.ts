@@ -5,14 +5,14 @@
  * through a `module.register` resolve hook (which also sees CJS packages reached by `import()`), plus
  * the CJS `require.cache`. A control case that reads through the SDK proves the check sees the SDK.
  *
- * `npm test` builds `dist/` before vitest runs. When `dist/` is missing or older than `src/`, the
- * package is built here with the same tsup entries, into `node_modules/.cache`, without types.
+ * The package comes from `builtPackage()`: `dist/`, or a fresh build when `dist/` is stale.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { builtPackage } from "./helpers/built-package.js";
 import { AGENT_TOKEN_CANARY, type FakeAgent, startFakeAgent } from "./helpers/fake-agent.js";
 import { FIXTURES } from "./helpers/fixtures.js";
 
@@ -20,43 +20,6 @@ const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "..");
 const work = join(root, "node_modules", ".cache", "secretwrangler-import-cost");
 const HEAVY = /node_modules\/(@aws-sdk|@smithy|zod)\//;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** `dist/` when it is built from the current sources, else a fresh build of the same entries. */
-async function builtPackage(): Promise<{ dir: string; source: string }> {
-  const dist = join(root, "dist");
-  const files = ["index.js", "index.cjs", "agent.js", "agent.cjs"].map((file) => join(dist, file));
-  if (files.every((file) => existsSync(file))) {
-    const built = Math.min(...files.map((file) => statSync(file).mtimeMs));
-    if (built >= newestMtime(join(root, "src"))) return { dir: dist, source: "dist" };
-  }
-  const out = join(work, "dist");
-  const { build } = await import("tsup");
-  const { entries } = await import("../tsup.config.js");
-  await build({
-    entry: entries,
-    format: ["esm", "cjs"],
-    outDir: out,
-    dts: false,
-    clean: true,
-    splitting: true,
-    platform: "node",
-    target: "node20",
-    config: false,
-    silent: true,
-  });
-  // The fresh build sits outside the package: tell Node its .js files are ES modules.
-  writeFileSync(join(out, "package.json"), '{ "type": "module" }');
-  return { dir: out, source: "a fresh tsup build (dist/ was missing or stale)" };
-}
 
 const HOOKS = `
 import { appendFileSync } from "node:fs";

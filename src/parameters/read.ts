@@ -4,7 +4,7 @@
  * any) and checks and fills the options in one place.
  */
 import type { CachedTransport } from "../cache/cached-transport.js";
-import { SecretsError } from "../errors.js";
+import { SecretsError, unsupportedOperation } from "../errors.js";
 import { type InferSchemaOutput, type StandardSchemaV1, validateWithSchema } from "../schema.js";
 import { deepFreeze } from "../secrets/freeze.js";
 import type {
@@ -87,17 +87,6 @@ function parameterRequest(
   };
 }
 
-function unsupported(transport: Transport, operation: string, hint: string, name?: string): SecretsError {
-  return new SecretsError({
-    code: "CONFIG",
-    operation,
-    secretId: name,
-    transport: transport.name,
-    detail: `the ${transport.name} transport cannot ${operation}`,
-    hint,
-  });
-}
-
 /** Secrets referenced through Parameter Store are always encrypted: AWS refuses them without decryption. */
 function referenceNeedsDecrypt(transport: Transport, operation: string, name: string): SecretsError {
   return new SecretsError({
@@ -133,7 +122,7 @@ function parameterRecord(
     throw referenceNeedsDecrypt(transport, "getParameter", name);
   }
   if (!transport.getParameter) {
-    throw unsupported(transport, "getParameter", "Use the sdk transport (sdkTransport())", name);
+    throw unsupportedOperation(transport.name, "getParameter", name, "Use the sdk transport (sdkTransport())");
   }
   const hit = (transport as Partial<Pick<CachedTransport, "peekParameter">>).peekParameter?.(request);
   if (options.type === undefined) return hit ?? transport.getParameter(request);
@@ -191,7 +180,7 @@ export async function readParameters(
       wanted.map((name) => asResult(name, single({ ...splitSelector(name), decrypt, signal: options.signal }))),
     );
   } else {
-    throw unsupported(transport, "getParameters", "Use the sdk transport (sdkTransport())");
+    throw unsupportedOperation(transport.name, "getParameters", undefined, "Use the sdk transport (sdkTransport())");
   }
   const byName = new Map(records.map((result) => [result.id, result]));
   return names.map((name): BatchResult<string | string[]> => {
@@ -238,7 +227,12 @@ export async function readParametersByPath(
   const recursive = optionalBoolean("recursive", options.recursive) ?? DEFAULTS.recursive;
   const decrypt = optionalBoolean("decrypt", options.decrypt) ?? DEFAULTS.decrypt;
   if (!transport.getParametersByPath) {
-    throw unsupported(transport, "getParametersByPath", "Read paths with the sdk transport (sdkTransport())", path);
+    throw unsupportedOperation(
+      transport.name,
+      "getParametersByPath",
+      path,
+      "Read paths with the sdk transport (sdkTransport())",
+    );
   }
   // forceRefresh and maxAgeMs are for a cached transport; others ignore them.
   const pathOptions: ParametersByPathOptions & Pick<ParametersByPathReadOptions, "forceRefresh" | "maxAgeMs"> = {

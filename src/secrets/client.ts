@@ -238,13 +238,14 @@ interface Derived {
   readonly validated: WeakMap<object, Promise<unknown> | { readonly output: unknown }>;
 }
 
-function unsupported(transport: Transport, operation: string, secretId?: string): SecretsError {
+/** For a batch result a transport failed to return: the id counts as not found. */
+function missingResult(transport: string, id: string): SecretsError {
   return new SecretsError({
-    code: "CONFIG",
-    operation,
-    secretId,
-    transport: transport.name,
-    detail: `the ${transport.name} transport cannot ${operation}`,
+    code: "NOT_FOUND",
+    operation: "batchGetSecretValue",
+    secretId: id,
+    transport,
+    detail: "the transport returned no result for this id",
   });
 }
 
@@ -379,7 +380,7 @@ class DefaultSecretsClient implements SecretsClient {
     const byId = new Map(records.map((result) => [result.id, result]));
     const results = await Promise.all(
       ids.map(async (id): Promise<BatchResult<unknown>> => {
-        const record = byId.get(id) ?? { id, ok: false, error: unsupported(this.transport, "batchGetSecretValue", id) };
+        const record = byId.get(id) ?? { id, ok: false, error: missingResult(this.transport.name, id) };
         if (!record.ok) return record;
         try {
           return { id, ok: true, value: await this.#validated(record.value, id, options.schema) };
@@ -391,7 +392,6 @@ class DefaultSecretsClient implements SecretsClient {
     );
     return results as never;
   }
-
 
   getParameter(name: string, options?: ParameterReadOptions): Promise<never> {
     return readParameter(this.transport, name, options) as Promise<never>;

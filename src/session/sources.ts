@@ -5,8 +5,8 @@
  */
 import { SecretsError } from "../errors.js";
 import type { AwsCredentialsInput } from "../transports/aws-client.js";
-import type { AwsCredentialsProvider } from "./credential-cache.js";
 import { detachedCause } from "../transports/aws-errors.js";
+import type { AwsCredentialsProvider } from "./credential-cache.js";
 import { configError, SESSION, sessionError } from "./errors.js";
 import { profileExists, sharedConfigPaths } from "./shared-config.js";
 

@@ -3,7 +3,7 @@
  * first read, kept, and made again after the chosen transport fails in a way that says it is gone
  * (unreachable, rejected token, no credentials, ...). The SDK is loaded only if it is chosen.
  */
-import { isSecretsError, SecretsError, type SecretsErrorCode } from "../errors.js";
+import { isSecretsError, SecretsError, type SecretsErrorCode, unsupportedOperation } from "../errors.js";
 import { type AgentTransport, type AgentTransportOptions, agentTokenEnv, agentTransport } from "./agent.js";
 import { resolveAgentToken } from "./agent-token.js";
 import { type SdkTransportOptions, sdkTransport } from "./sdk.js";
@@ -55,16 +55,6 @@ export interface AutoTransportOptions {
   readonly probeTimeoutMs?: number | undefined;
   /** Told about every choice, the first and each one after a failure. Must not throw. */
   readonly onDecision?: ((decision: AutoTransportDecision) => void) | undefined;
-}
-
-function unsupported(transport: Transport, operation: string, name: string): SecretsError {
-  return new SecretsError({
-    code: "CONFIG",
-    operation,
-    secretId: name,
-    transport: transport.name,
-    detail: `the ${transport.name} transport cannot ${operation}`,
-  });
 }
 
 /**
@@ -196,7 +186,7 @@ export function autoTransport(options: AutoTransportOptions = {}): Transport {
       }),
     getParameter: (request) =>
       run((current) => {
-        if (!current.getParameter) throw unsupported(current, "getParameter", request.name);
+        if (!current.getParameter) throw unsupportedOperation(current.name, "getParameter", request.name);
         return current.getParameter(request);
       }),
     async close() {

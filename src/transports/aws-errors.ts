@@ -123,7 +123,9 @@ export function toSecretsError(error: unknown, context: AwsErrorContext): Secret
   const nodeCode = typeof shape.code === "string" ? shape.code : undefined;
   let code = codeForAwsName(name, status);
   if (code === "TRANSPORT" && nodeCode) code = codeForAwsName(nodeCode, status);
-  const detail = [status, name ?? nodeCode].filter((part) => part !== undefined).join(" ");
+  // A Node network error is a plain `Error`: its `code` (ECONNREFUSED, ...) says more than its name.
+  const label = name === undefined || name === "Error" ? (nodeCode ?? name) : name;
+  const detail = [status, label].filter((part) => part !== undefined).join(" ");
   return new SecretsError({
     code,
     operation: context.operation,

@@ -37,16 +37,18 @@ function fail(report: Report, label: string, code: SecretsErrorCode, text: strin
   report.firstFailure ??= code;
 }
 
-async function checkAgent(report: Report): Promise<"agent" | "sdk"> {
+/** The agent checks; with `auto`, an absent agent is a normal outcome, not a failure. */
+async function checkAgent(report: Report, required: boolean): Promise<"agent" | "sdk"> {
   const agent = agentTransport();
+  const problem = (label: string, code: SecretsErrorCode, text: string) =>
+    required ? fail(report, label, code, text) : line(report, label, `no: ${text}`);
   try {
-    const tokenName = agentTokenEnv({}).find((name) => process.env[name] !== undefined);
-    if (tokenName === undefined)
-      fail(report, "agent token", "AGENT_TOKEN", `none of ${agentTokenEnv({}).join(", ")} is set`);
+    const names = agentTokenEnv({});
+    const tokenName = names.find((name) => process.env[name] !== undefined);
+    if (tokenName === undefined) problem("agent token", "AGENT_TOKEN", `none of ${names.join(", ")} is set`);
     else line(report, "agent token", `found in ${tokenName}`);
-    const answers = await agent.ping({ timeoutMs: 1_000 });
-    if (answers) line(report, "agent", `answers on ${agent.endpoint}`);
-    else fail(report, "agent", "AGENT_UNREACHABLE", `nothing answers on ${agent.endpoint}`);
+    if (await agent.ping({ timeoutMs: 1_000 })) line(report, "agent", `answers on ${agent.endpoint}`);
+    else problem("agent", "AGENT_UNREACHABLE", `nothing answers on ${agent.endpoint}`);
     return (await chooseAgentOrSdk(agent)).transport;
   } finally {
     agent.close();
@@ -91,12 +93,10 @@ export async function doctorCommand(args: readonly string[], io: CliIo): Promise
   line(report, "transport", `${spec} (from ${why})`);
   let effective = spec;
   if (spec === "agent" || spec === "auto") {
-    const choice = await checkAgent(report);
+    const choice = await checkAgent(report, spec === "agent");
     if (spec === "auto") {
       effective = choice;
       line(report, "auto", `would use ${choice}`);
-      // With auto, an absent agent is a normal outcome, not a failure.
-      if (choice === "sdk") report.firstFailure = undefined;
     }
   }
   if (spec.startsWith("file:")) {
