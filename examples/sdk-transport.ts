@@ -30,6 +30,7 @@ const own = createSecretsClient({
 const apiUrl = await own.getParameter("/my-app/prod/api-url", { type: "String" });
 
 try {
+  // @ts-expect-error: a client and build options together are a type error, and CONFIG at run time
   sdkTransport({ client: new SecretsManagerClient(config), region: "eu-west-1" });
 } catch (error) {
   if (!isSecretsError(error, "CONFIG")) throw error;

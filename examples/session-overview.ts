@@ -7,6 +7,7 @@
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { AwsSession, createSecretsClient, sdkTransport } from "secretwrangler";
 
+// #region overview
 const base = new AwsSession({ region: "cn-north-1" }); // the SDK default chain
 const prod = base.assumeRole({ accountId: "123456789012", roleName: "manage-role" });
 
@@ -17,6 +18,7 @@ console.log((await prod.whoami()).arn); // STS GetCallerIdentity, with the role'
 const ssm = prod.client(SSMClient); // any SDK v3 client, with the session's region and credentials
 const secrets = createSecretsClient({ transport: sdkTransport({ session: prod }) });
 const same = createSecretsClient({ session: prod }); // the same: the sdk transport, built from the session
+// #endregion
 
 ssm.destroy();
 await Promise.all([secrets.close(), same.close()]);

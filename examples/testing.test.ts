@@ -7,7 +7,6 @@
  */
 import { fileURLToPath } from "node:url";
 import {
-  clearCaches,
   createSecretsClient,
   getSecret,
   isSecretsError,
@@ -20,14 +19,14 @@ import {
 import { afterEach, describe, expect, it } from "vitest";
 
 // #region code-under-test
-/** The code under test takes a client, so a test can hand it one. */
-export async function databaseUrl(secrets: SecretsClient): Promise<string> {
+/** The code under test (in your app, not in the test file) takes a client, so a test can hand it one. */
+async function databaseUrl(secrets: SecretsClient): Promise<string> {
   const db = await secrets.getSecretJson<{ host: string; username: string }>("prod/db");
   return `postgresql://${db.username}@${db.host}/app`;
 }
-// #endregion
 
-const login = { host: "db.test", username: "app" };
+const login = { host: "db.test", username: "app" }; // the fields the tests below share
+// #endregion
 
 describe("testing with the memory transport", () => {
   // #region memory
@@ -105,7 +104,6 @@ describe("code that uses the quick functions", () => {
     process.env[TRANSPORT_ENV] = `file:${file}`;
 
     expect(await getSecret("alpha-vantage/api-key")).toBe("demo-api-key");
-    clearCaches(); // forgets cached values, keeps the client
   });
 });
 // #endregion

@@ -4,6 +4,7 @@
  * library needs no validator at runtime.
  */
 import { SecretsError, type SecretsErrorIssue } from "./errors.js";
+import { deepFreeze } from "./secrets/freeze.js";
 
 /** The Standard Schema v1 interface (https://standardschema.dev). zod 4 implements it. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
@@ -50,13 +51,42 @@ export declare namespace StandardSchemaV1 {
 /** The output type of a Standard Schema, e.g. `z.infer<typeof S>` for zod. */
 export type InferSchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.InferOutput<S>;
 
-function toIssue(issue: StandardSchemaV1.Issue): SecretsErrorIssue {
+/** Texts shorter than this are too common to be recognized as a quoted value. */
+const MIN_QUOTED_LENGTH = 4;
+/** Bounds on how much of the input is walked when looking for quoted values. */
+const MAX_LEAVES = 10_000;
+const MAX_DEPTH = 32;
+
+/** The strings, numbers and object keys in `value`: what a validator's message could quote. */
+function quotable(value: unknown, found: Set<string> = new Set(), depth = 0): Set<string> {
+  if (found.size >= MAX_LEAVES || depth > MAX_DEPTH) return found;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") {
+    const text = String(value);
+    if (text.length >= MIN_QUOTED_LENGTH) found.add(text);
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, child] of Object.entries(value)) {
+      if (key.length >= MIN_QUOTED_LENGTH && !Array.isArray(value)) found.add(key);
+      quotable(child, found, depth + 1);
+    }
+  }
+  return found;
+}
+
+/**
+ * Only the path and the message are kept: some validators put the received value in other fields.
+ * A message that quotes any part of the input (valibot's "received ...", zod's "Unrecognized key:
+ * ...") is replaced by a fixed one.
+ */
+function toIssue(issue: StandardSchemaV1.Issue, input: () => Set<string>): SecretsErrorIssue {
   const path = (issue.path ?? []).map((segment) => {
     const key = typeof segment === "object" && segment !== null ? segment.key : segment;
     return typeof key === "number" ? key : String(key);
   });
-  // Only the path and the message are kept: some validators put the received value in other fields.
-  return { path, message: String(issue.message) };
+  const message = String(issue.message);
+  for (const text of input()) {
+    if (message.includes(text)) return { path, message: "invalid value (the validator's message quoted it)" };
+  }
+  return { path, message };
 }
 
 /** Where a value being validated came from, for the error. */
@@ -88,7 +118,12 @@ export async function validateWithSchema<S extends StandardSchemaV1>(
   let result = standard.validate(value);
   if (result instanceof Promise) result = await result;
   if (result.issues) {
-    const issues = result.issues.map(toIssue);
+    let texts: Set<string> | undefined;
+    const input = () => {
+      texts ??= quotable(value);
+      return texts;
+    };
+    const issues = result.issues.map((issue) => toIssue(issue, input));
     const where = issues
       .slice(0, 5)
       .map((issue) => (issue.path.length ? issue.path.join(".") : "(root)"))
@@ -103,4 +138,33 @@ export async function validateWithSchema<S extends StandardSchemaV1>(
     });
   }
   return result.value as InferSchemaOutput<S>;
+}
+
+/** Per schema: a validation in progress, then its frozen output. */
+export type ValidationMemo = WeakMap<object, Promise<unknown> | { readonly output: unknown }>;
+
+/**
+ * Validates `value` once per memo and schema and returns the deep-frozen output: synchronously once
+ * a validation has succeeded (the cache's hot path), else the pending promise. A memo belongs to one
+ * value (a cached record, a built tree), so callers sharing the value share the validation.
+ */
+export function validateOnce(
+  memo: ValidationMemo,
+  schema: StandardSchemaV1,
+  value: unknown,
+  context: ValidationContext,
+): unknown {
+  // A primitive is no schema (validateWithSchema reports it) and cannot key a WeakMap; arktype's are functions.
+  if ((typeof schema !== "object" && typeof schema !== "function") || schema === null) {
+    return validateWithSchema(schema, value, context);
+  }
+  const known = memo.get(schema);
+  if (known !== undefined) return known instanceof Promise ? known : known.output;
+  const validation = validateWithSchema(schema, value, context).then((result) => {
+    const output = deepFreeze(result);
+    memo.set(schema, { output });
+    return output;
+  });
+  memo.set(schema, validation);
+  return validation;
 }

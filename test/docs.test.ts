@@ -92,14 +92,40 @@ describe("docs includes", () => {
   });
 });
 
-describe("docs links", () => {
-  it.each(pages)("links only to files that exist from %s", (page) => {
-    const text = read(page).replace(/^(`{3,}).*\n[\s\S]*?^\1$/gm, "");
-    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
-      .map((match) => match[1] ?? "")
-      .filter((target) => !/^[a-z]+:/i.test(target) && !target.startsWith("#"));
+/** Markdown without its fenced code blocks. */
+function prose(markdown: string): string {
+  return markdown.replace(/^(`{3,}).*\n[\s\S]*?^\1$/gm, "");
+}
 
-    const broken = targets.filter((target) => !existsSync(join(root, dirname(page), target.split("#")[0] ?? "")));
+/** The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces to hyphens. */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const result = new Set<string>();
+  for (const [, heading = ""] of prose(markdown).matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
+    const count = seen.get(slug) ?? 0;
+    seen.set(slug, count + 1);
+    result.add(count === 0 ? slug : `${slug}-${count}`);
+  }
+  return result;
+}
+
+describe("docs links", () => {
+  it.each(pages)("links only to files and headings that exist from %s", (page) => {
+    const targets = [...prose(read(page)).matchAll(/\]\(([^)\s]+)\)/g)]
+      .map((match) => match[1] ?? "")
+      .filter((target) => !/^[a-z]+:/i.test(target));
+
+    const broken = targets.filter((target) => {
+      const [path = "", anchor] = target.split("#");
+      const file = path === "" ? page : join(dirname(page), path);
+      if (!existsSync(join(root, file))) return true;
+      return anchor !== undefined && file.endsWith(".md") && !anchors(read(file)).has(anchor);
+    });
 
     expect(broken).toEqual([]);
   });

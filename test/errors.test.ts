@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { isSecretsError, SecretsError } from "../src/index.js";
-import { validateWithSchema } from "../src/schema.js";
+import { type StandardSchemaV1, validateWithSchema } from "../src/schema.js";
 import { parseJsonText } from "../src/secrets/decode.js";
 import { codeForAwsName, toSecretsError } from "../src/transports/aws-errors.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
@@ -124,5 +125,39 @@ describe("value-free parsing and validation errors", () => {
     const error = await rejectionOf(validateWithSchema({} as never, {}));
 
     expect(isSecretsError(error, "CONFIG")).toBe(true);
+  });
+});
+
+describe("schema issue messages that quote the input", () => {
+  const quoting: StandardSchemaV1 = {
+    "~standard": {
+      version: 1,
+      vendor: "quoting",
+      validate: (value) => ({
+        issues: [
+          { message: `Invalid type: Expected number but received "${(value as { pin: string }).pin}"`, path: ["pin"] },
+          { message: "Expected number", path: ["port"] },
+        ],
+      }),
+    },
+  };
+
+  it("replaces a message that quotes a value, and keeps the others", async () => {
+    const error = await rejectionOf(validateWithSchema(quoting, { pin: CANARY, port: "x" }));
+
+    expect((error as SecretsError).issues).toEqual([
+      { path: ["pin"], message: "invalid value (the validator's message quoted it)" },
+      { path: ["port"], message: "Expected number" },
+    ]);
+    expectNoLeak(error);
+  });
+
+  it("replaces zod's message for an unrecognized key, which quotes the key", async () => {
+    const schema = z.strictObject({ user: z.string() });
+
+    const error = await rejectionOf(validateWithSchema(schema, { user: "u", [CANARY]: true }));
+
+    expect(isSecretsError(error, "SCHEMA_MISMATCH")).toBe(true);
+    expectNoLeak(error);
   });
 });

@@ -52,6 +52,20 @@ describe("examples that need nothing", () => {
     expect(stdout).not.toContain("local-dev-password");
   });
 
+  it("runs examples/memory-transport.ts", async () => {
+    const stdout = await runExample("examples/memory-transport.ts");
+
+    expect(stdout.split("\n")).toEqual([
+      "prod/db AWSPREVIOUS -> stages AWSPREVIOUS",
+      "tls/key -> 3 bytes",
+      "flag -> v1 off",
+      "flag -> live on",
+      "hosts -> 2 items",
+      "api key through Parameter Store -> 12 chars",
+      "",
+    ]);
+  });
+
   it("runs examples/parameters.ts on the file transport", async () => {
     const stdout = await runExample("examples/parameters.ts");
 
@@ -118,6 +132,14 @@ describe("examples that call AWS, against loopback fakes", () => {
       "",
     ]);
     expect(secretsManager.calls("BatchGetSecretValue")).toHaveLength(1);
+  });
+
+  it("runs examples/migrating-powertools.ts: Powertools and secretwrangler read the same value", async () => {
+    const stdout = await runExample("examples/migrating-powertools.ts", {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    });
+
+    expect(stdout.split("\n")).toEqual(["same value: true", "same after a forced fetch: true", "user: app", ""]);
   });
 
   it("runs examples/session-overview.ts", async () => {

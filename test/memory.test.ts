@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSecretsClient, memoryTransport } from "../src/index.js";
+import { createSecretsClient, isSecretsError, memoryTransport } from "../src/index.js";
 import { testTransport } from "./helpers/transport-contract.js";
 
 testTransport({
@@ -36,5 +36,26 @@ describe("memoryTransport", () => {
     const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": "x" }) });
 
     expect(await secrets.getSecret("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db")).toBe("x");
+  });
+});
+
+describe("client edge cases", () => {
+  it("rejects a schema that is not an object as CONFIG instead of crashing", async () => {
+    const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": { port: 5432 } }) });
+
+    const error = await secrets.getSecretJson("prod/db", { schema: "x" as never }).catch((caught: unknown) => caught);
+
+    expect(isSecretsError(error, "CONFIG")).toBe(true);
+  });
+
+  it("rejects a read whose signal has fired even when the value is cached", async () => {
+    const secrets = createSecretsClient({ transport: memoryTransport({ key: "v" }), cache: {} });
+    await secrets.getSecret("key");
+    const controller = new AbortController();
+    controller.abort();
+
+    const error = await secrets.getSecret("key", { signal: controller.signal }).catch((caught: unknown) => caught);
+
+    expect(isSecretsError(error, "ABORTED")).toBe(true);
   });
 });

@@ -82,7 +82,7 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
     ["a secret scheduled for deletion", 400, "InvalidRequestException", "INVALID_REQUEST"],
     ["an invalid parameter", 400, "InvalidParameterException", "INVALID_REQUEST"],
     ["an internal service error", 500, "InternalServiceError", "TRANSPORT"],
-    ["an expired token", 400, "ExpiredTokenException", "ACCESS_DENIED"],
+    ["an expired token", 400, "ExpiredTokenException", "CREDENTIALS"],
     ["a not-found", 400, "ResourceNotFoundException", "NOT_FOUND"],
   ];
   for (const [label, status, type, code] of errorCases) {
@@ -118,8 +118,8 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
     expectNoLeak(error, [sessionToken, `key-${CANARY}`]);
   });
 
-  it("keeps the body of an unreadable response out of the error", async () => {
-    server.handle({ GetSecretValue: () => ({ status: 200, body: `not json ${CANARY}` }) });
+  it("keeps the body of an unreadable response out of the error, message and stack included", async () => {
+    server.handle({ GetSecretValue: () => ({ status: 200, raw: `${CANARY} is not json` }) });
 
     const error = await rejectionOf(client(1).getSecret("app/json"));
 

@@ -7,7 +7,7 @@
  * Hand-written rather than lru-cache: a hit here is a `Map.get`, one comparison with a coarse
  * clock and a pointer check, and it is served synchronously (see `bench/results/cache.md`).
  */
-import { isSecretsError } from "../errors.js";
+import { isSecretsError, SecretsError } from "../errors.js";
 import type { NormalizedCacheOptions } from "./options.js";
 
 /** Loads one key's value; `force` asks the backend to bypass its own cache too. */
@@ -61,11 +61,14 @@ interface Entry<V> {
   fetchedAt: number;
   /** The newest load in flight; readers who must wait join it. */
   pending: Promise<V> | undefined;
+  /** Whether `pending` was started by a `forceRefresh` read: only such a load satisfies another one. */
+  forced: boolean;
   /** Loads started, and the sequence number of the one whose value is stored: older loads never overwrite newer. */
   started: number;
   stored: number;
-  /** Consecutive transient failures, and when the key may be tried again. */
+  /** Consecutive transient failures, the last of them, and when the key may be tried again. */
   failures: number;
+  lastError: SecretsError | undefined;
   retryAt: number;
   newer: Entry<unknown> | undefined;
   older: Entry<unknown> | undefined;
@@ -74,8 +77,22 @@ interface Entry<V> {
 function ignore(): void {}
 
 /** Whether a failure may pass: throttling, timeouts, 5xx, connection errors. */
-function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): error is SecretsError {
   return isSecretsError(error) && error.retryable;
+}
+
+/** What a read of a key that is backing off gets: its last failure, restated, with no new call. */
+function backingOff(last: SecretsError, failures: number, retryInMs: number): SecretsError {
+  return new SecretsError({
+    code: last.code,
+    operation: last.operation,
+    secretId: last.secretId,
+    transport: last.transport,
+    retryable: true,
+    status: last.status,
+    detail: `failed ${failures} time(s) in a row; not asked again for ${Math.ceil(retryInMs)} ms`,
+    cause: last,
+  });
 }
 
 /** A bounded cache whose values refresh themselves. One per transport instance. */
@@ -132,8 +149,7 @@ export class RefreshingCache {
     const hit = this.peek(space, key, demand);
     if (hit !== undefined) return Promise.resolve(hit);
     const entry = space.entries.get(key) ?? this.#create(space, key, id, request);
-    const pending = demand.forceRefresh ? this.#load(entry, true) : (entry.pending ?? this.#load(entry, false));
-    return this.#settle(entry, pending, demand);
+    return this.#settle(entry, this.#wait(entry, demand.forceRefresh === true), demand);
   }
 
   /**
@@ -155,7 +171,7 @@ export class RefreshingCache {
         continue;
       }
       const entry = space.entries.get(key) ?? this.#create(space, key, id, request);
-      if (entry.pending === undefined) missing.add(entry);
+      if (entry.pending === undefined && this.#backoffLeft(entry) <= 0) missing.add(entry);
       plan.push({ entry });
     }
     if (missing.size > 0) {
@@ -165,7 +181,7 @@ export class RefreshingCache {
     }
     return plan.map((step) =>
       "entry" in step
-        ? this.#settle(step.entry, step.entry.pending ?? this.#load(step.entry, false), {})
+        ? this.#settle(step.entry, this.#wait(step.entry, false), {})
         : Promise.resolve(step.value),
     );
   }
@@ -194,9 +210,11 @@ export class RefreshingCache {
       hasValue: false,
       fetchedAt: 0,
       pending: undefined,
+      forced: false,
       started: 0,
       stored: 0,
       failures: 0,
+      lastError: undefined,
       retryAt: 0,
       newer: undefined,
       older: undefined,
@@ -206,6 +224,27 @@ export class RefreshingCache {
     this.#size++;
     if (this.#size > this.#options.maxEntries && this.#oldest) this.#remove(this.#oldest);
     return entry;
+  }
+
+  /**
+   * What a reader the cache cannot serve waits for. A forced read joins only a forced load in flight
+   * (one that also bypasses the backend's cache), so concurrent forced reads make one call; other
+   * reads join any load in flight. While a failing key backs off, unforced reads get its last error
+   * instead of a new call.
+   */
+  #wait<V>(entry: Entry<V>, force: boolean): Promise<V> {
+    const { pending, lastError } = entry;
+    if (force) return pending !== undefined && entry.forced ? pending : this.#load(entry, true);
+    if (pending !== undefined) return pending;
+    const retryInMs = this.#backoffLeft(entry);
+    return lastError !== undefined && retryInMs > 0
+      ? Promise.reject(backingOff(lastError, entry.failures, retryInMs))
+      : this.#load(entry, false);
+  }
+
+  /** How long a key that failed transiently is still left alone, in milliseconds (0 or less: not). */
+  #backoffLeft(entry: Entry<unknown>): number {
+    return entry.lastError === undefined ? 0 : entry.retryAt - this.#clock();
   }
 
   /** Starts a load (or adopts `source`, a batch's share) and stores its value if it is the newest. */
@@ -228,17 +267,21 @@ export class RefreshingCache {
           entry.fetchedAt = startedAt;
           entry.stored = sequence;
           entry.failures = 0;
+          entry.lastError = undefined;
           entry.retryAt = 0;
         }
         return value;
       },
       (error: unknown) => {
         if (entry.pending === promise) entry.pending = undefined;
-        this.#failed(entry, error);
+        // A load overtaken by a newer stored value says nothing about the key any more: only its
+        // own readers hear of its failure.
+        if (sequence > entry.stored) this.#failed(entry, error);
         throw error;
       },
     );
     entry.pending = promise;
+    entry.forced = force;
     // A background refresh has no reader; its failure is reported through onError instead.
     promise.catch(ignore);
     return promise;
@@ -262,6 +305,7 @@ export class RefreshingCache {
       // "Equal jitter": between half the ceiling and the ceiling, so retries spread but never bunch at 0.
       retryInMs = ceiling / 2 + (Math.random() * ceiling) / 2;
       entry.retryAt = this.#clock() + retryInMs;
+      entry.lastError = error;
     } else if (entry.space.entries.get(entry.key) === entry) {
       // Not found, access denied, ...: the value is gone for good; the next read asks again.
       this.#drop(entry as Entry<unknown>);

@@ -5,7 +5,7 @@
  */
 import type { CachedTransport } from "../cache/cached-transport.js";
 import { SecretsError, unsupportedOperation } from "../errors.js";
-import { type InferSchemaOutput, type StandardSchemaV1, validateWithSchema } from "../schema.js";
+import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../schema.js";
 import { deepFreeze } from "../secrets/freeze.js";
 import type {
   BatchResult,
@@ -205,10 +205,7 @@ export async function readParameters(
 interface Layouts {
   readonly built: Map<string, ParameterTree | ParameterMap>;
   /** Per layout and schema: the validation in progress, then its frozen output. */
-  readonly validated: Map<
-    string,
-    WeakMap<StandardSchemaV1, { readonly pending: Promise<unknown> } | { readonly output: unknown }>
-  >;
+  readonly validated: Map<string, ValidationMemo>;
 }
 
 /** Keyed weakly by the records array, so a cache that hands out the same array gets layout and validation once. */
@@ -263,25 +260,14 @@ export async function readParametersByPath(
   }
   const { schema } = options;
   if (schema === undefined) return built;
-  const context = { secretId: path, transport: transport.name, operation: "getParametersByPath" };
-  // A primitive is no schema (validateWithSchema reports it) and cannot key a WeakMap; arktype's are functions.
-  if ((typeof schema !== "object" && typeof schema !== "function") || schema === null) {
-    return validateWithSchema(schema, built, context);
-  }
   let bySchema = layouts.validated.get(layoutKey);
   if (!bySchema) {
     bySchema = new WeakMap();
     layouts.validated.set(layoutKey, bySchema);
   }
-  const known = bySchema.get(schema);
-  if (known !== undefined) return "output" in known ? known.output : known.pending;
-  const pending = validateWithSchema(schema, built, context).then(deepFreeze);
-  const memo = bySchema;
-  bySchema.set(schema, { pending });
-  // Once valid, later calls get the output itself rather than a promise of it.
-  pending.then(
-    (output) => memo.set(schema, { output }),
-    () => {},
-  );
-  return pending;
+  return validateOnce(bySchema, schema, built, {
+    secretId: path,
+    transport: transport.name,
+    operation: "getParametersByPath",
+  });
 }

@@ -15,19 +15,13 @@ import type {
   ParameterValue,
   ParameterValueOf,
 } from "../parameters/types.js";
-import { type InferSchemaOutput, type StandardSchemaV1, validateWithSchema } from "../schema.js";
+import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../schema.js";
 import type { AwsClientFactory } from "../transports/aws-client.js";
 import { resolveTransport, type TransportSpec } from "../transports/from-env.js";
-import type {
-  BatchResult,
-  ParameterType,
-  SecretRecord,
-  SecretRequest,
-  SecretVersionOptions,
-  Transport,
-} from "../transports/types.js";
+import type { BatchResult, ParameterType, SecretRecord, SecretVersionOptions, Transport } from "../transports/types.js";
 import { type DecodeContext, parseJsonText, secretBytes, secretText } from "./decode.js";
 import { deepFreeze } from "./freeze.js";
+import { secretRequest } from "./request.js";
 
 /** Options of every read. */
 export interface ReadOptions extends SecretVersionOptions {
@@ -235,7 +229,7 @@ export interface SecretsClient {
 interface Derived {
   json?: unknown;
   /** Per schema: the validation in progress, then its frozen output, so a hit returns it synchronously. */
-  readonly validated: WeakMap<object, Promise<unknown> | { readonly output: unknown }>;
+  readonly validated: ValidationMemo;
 }
 
 /** For a batch result a transport failed to return: the id counts as not found. */
@@ -276,22 +270,12 @@ class DefaultSecretsClient implements SecretsClient {
 
   /** The cached record, when one can be served without waiting: the synchronous hit path. */
   #peek(id: string, options: ReadOptions | undefined): SecretRecord | undefined {
-    return this.#cache?.peekSecretValue(id, options);
+    // An aborted read gets its ABORTED from the transport path, not a cached value.
+    return options?.signal?.aborted ? undefined : this.#cache?.peekSecretValue(id, options);
   }
 
-  #fetch(id: string, options: ReadOptions = {}): Promise<SecretRecord> {
-    if (typeof id !== "string" || id === "") {
-      return Promise.reject(new TypeError("secret id must be a non-empty string"));
-    }
-    const request: SecretRequest & Pick<ReadOptions, "maxAgeMs"> = {
-      id,
-      versionId: options.versionId,
-      versionStage: options.versionStage,
-      signal: options.signal,
-      forceRefresh: options.forceRefresh,
-      maxAgeMs: options.maxAgeMs,
-    };
-    return this.transport.getSecretValue(request);
+  async #fetch(id: string, options?: ReadOptions): Promise<SecretRecord> {
+    return this.transport.getSecretValue(secretRequest(id, options));
   }
 
   #context(id: string): DecodeContext {
@@ -319,18 +303,7 @@ class DefaultSecretsClient implements SecretsClient {
     const derived = this.#derive(record);
     const json = this.#json(derived, record, id);
     if (schema === undefined) return json;
-    const { validated } = derived;
-    const known = validated.get(schema);
-    if (known !== undefined) return known instanceof Promise ? known : known.output;
-    const validation = validateWithSchema(schema, json, { secretId: id, transport: this.transport.name }).then(
-      (result) => {
-        const output = deepFreeze(result);
-        validated.set(schema, { output });
-        return output;
-      },
-    );
-    validated.set(schema, validation);
-    return validation;
+    return validateOnce(derived.validated, schema, json, { secretId: id, transport: this.transport.name });
   }
 
   async getSecret(id: string, options?: ReadOptions): Promise<string> {

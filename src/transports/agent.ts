@@ -8,6 +8,7 @@
  */
 import { isIP } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
+import { jitteredBackoff } from "../backoff.js";
 import { SecretsError } from "../errors.js";
 import { type AgentHttp, type AgentHttpResponse, createAgentHttp } from "./agent-http.js";
 import {
@@ -53,7 +54,7 @@ const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
  */
 export interface AgentTransportOptions {
   /**
-   * The agent's port.
+   * The agent's port. When given, `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` is not read.
    * @default `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, else 2773
    */
   readonly port?: number | undefined;
@@ -204,7 +205,11 @@ function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOption
   }
   return {
     host,
-    port: integerOption("port", options.port, portFromEnv() ?? DEFAULTS.port, 1, 65_535),
+    // The variable is read only when no port is given: a malformed one must not break an explicit port.
+    port:
+      options.port === undefined
+        ? (portFromEnv() ?? DEFAULTS.port)
+        : integerOption("port", options.port, DEFAULTS.port, 1, 65_535),
     token: options.token,
     tokenEnv,
     header,
@@ -215,12 +220,6 @@ function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOption
     flavor: options.flavor,
     sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
   };
-}
-
-/** Equal jitter: half the exponential step is fixed, half random, so retries spread but never bunch at 0. */
-function backoff(base: number, attempt: number): number {
-  const step = Math.min(MAX_RETRY_DELAY_MS, base * 2 ** attempt);
-  return step / 2 + Math.random() * (step / 2);
 }
 
 function query(pairs: readonly (readonly [string, string | number | undefined])[]): string {
@@ -304,7 +303,7 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
         throw networkError(failure, context, signal);
       }
       try {
-        await config.sleep(backoff(config.retryDelayMs, attempt), signal);
+        await config.sleep(jitteredBackoff(attempt, config.retryDelayMs, MAX_RETRY_DELAY_MS), signal);
       } catch {
         throw networkError(undefined, context, signal);
       }
@@ -345,7 +344,8 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
       ["name", request.name],
       ["version", request.version],
       ["label", request.label],
-      ["withDecryption", request.decrypt === undefined ? undefined : String(request.decrypt)],
+      // Sent always: the extension's default is false (ciphertext), the Transport contract's is true.
+      ["withDecryption", String(request.decrypt !== false)],
     ])}`;
     const response = await call(path, callContext, request.signal);
     if (response.status !== 200) throw responseError(response, callContext, config.tokenEnv);

@@ -31,8 +31,8 @@ const CODES_BY_AWS_NAME: Readonly<Record<string, SecretsErrorCode>> = {
   IncompleteSignature: "ACCESS_DENIED",
   MissingAuthenticationToken: "ACCESS_DENIED",
   InvalidClientTokenId: "ACCESS_DENIED",
-  ExpiredToken: "ACCESS_DENIED",
-  ExpiredTokenException: "ACCESS_DENIED",
+  ExpiredToken: "CREDENTIALS",
+  ExpiredTokenException: "CREDENTIALS",
   KMSAccessDeniedException: "DECRYPTION_FAILED",
   KMSDisabledException: "DECRYPTION_FAILED",
   KMSInvalidStateException: "DECRYPTION_FAILED",
@@ -102,12 +102,15 @@ const SAFE_FIELDS = ["name", "code", "$fault", "$metadata", "$retryable"] as con
  */
 export function detachedCause(error: unknown): unknown {
   if (!(error instanceof Error) || !("$response" in error || "$responseBodyText" in error)) return error;
-  // A service error's message is AWS's own text; any other message may quote the unparsed body.
-  const copy = new Error("$metadata" in error ? error.message : "unreadable AWS response");
+  // A service error (with `$fault`, from a parsed error body) carries AWS's own text. Anything else,
+  // e.g. a body that failed to parse (the SDK adds `$metadata` to those too), may quote the body: its
+  // message and stack are replaced.
+  const serviceError = "$fault" in error && !("$responseBodyText" in error);
+  const copy = new Error(serviceError ? error.message : "unreadable AWS response");
   for (const field of SAFE_FIELDS) {
     if (field in error) Object.assign(copy, { [field]: (error as unknown as Record<string, unknown>)[field] });
   }
-  copy.stack = "$metadata" in error ? error.stack : `${copy.name}: ${copy.message}`;
+  copy.stack = serviceError ? error.stack : `${copy.name}: ${copy.message}`;
   return copy;
 }
 

@@ -14,10 +14,11 @@ export interface RecordedRequest {
   readonly headers: IncomingHttpHeaders;
 }
 
-/** What a handler answers: a JSON body (200), or an AWS error. */
+/** What a handler answers: a JSON body (200), an AWS error, or raw text (e.g. a broken body). */
 export type AwsJsonReply =
   | { readonly status?: number; readonly body: unknown }
-  | { readonly status: number; readonly error: string; readonly message?: string };
+  | { readonly status: number; readonly error: string; readonly message?: string }
+  | { readonly status?: number; readonly raw: string };
 
 /** Handles one operation; may be async. Throwing answers 500. */
 export type AwsJsonHandler = (
@@ -64,9 +65,12 @@ export async function startAwsJsonServer(handlers: Record<string, AwsJsonHandler
       } catch (error) {
         reply = awsError(500, "InternalServiceError", String(error));
       }
-      const payload =
-        "error" in reply ? { __type: reply.error, message: reply.message ?? reply.error } : (reply.body ?? {});
-      const json = JSON.stringify(payload);
+      const json =
+        "raw" in reply
+          ? reply.raw
+          : JSON.stringify(
+              "error" in reply ? { __type: reply.error, message: reply.message ?? reply.error } : (reply.body ?? {}),
+            );
       res.writeHead(reply.status ?? 200, {
         "content-type": "application/x-amz-json-1.1",
         "content-length": Buffer.byteLength(json),

@@ -60,7 +60,7 @@ export async function startFakeSecretsManager(fixtures: Fixtures, pageSize = 10)
       for (const id of page) {
         const reply = lookup(fixtures, { SecretId: id });
         if ("error" in reply) errors.push({ SecretId: id, ErrorCode: reply.error, Message: reply.message });
-        else values.push(reply.body);
+        else if ("body" in reply) values.push(reply.body);
       }
       const next = start + pageSize < ids.length ? String(start + pageSize) : undefined;
       return { body: { SecretValues: values, Errors: errors, ...(next ? { NextToken: next } : {}) } };
