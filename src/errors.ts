@@ -11,7 +11,7 @@
  *
  * - `NOT_FOUND`: the secret, version or parameter does not exist.
  * - `ACCESS_DENIED`: the credentials are not allowed to read it (or were rejected).
- * - `CREDENTIALS`: no credentials could be loaded for the AWS call.
+ * - `CREDENTIALS`: no credentials could be loaded for the AWS call, or they have expired.
  * - `THROTTLED`: the service or agent asked us to slow down, after retries.
  * - `DECRYPTION_FAILED`: KMS could not decrypt the value.
  * - `INVALID_REQUEST`: the request is not valid now (bad parameter, secret scheduled for deletion).

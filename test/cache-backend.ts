@@ -51,8 +51,12 @@ export interface ScriptedBackend {
   readonly parameterCalls: ParameterRequest[];
   readonly parametersCalls: { names: string[]; decrypt: boolean | undefined }[];
   readonly pathCalls: { path: string; options: unknown }[];
-  /** Calls made from now on wait until {@link ScriptedBackend.release}. */
-  hold(): void;
+  /**
+   * Calls made from now on wait until {@link ScriptedBackend.release}, or until the function this
+   * returns is called: it lets through only the calls held since this `hold()`.
+   */
+  hold(): () => void;
+  /** Lets every held call through. */
   release(): void;
   /** Calls made from now on fail with this code (retryable per the code's default). */
   fail(code: SecretsErrorCode | undefined): void;
@@ -67,7 +71,7 @@ export function scriptedBackend(initial: Record<string, string> = {}, name = "sc
   const parametersCalls: { names: string[]; decrypt: boolean | undefined }[] = [];
   const pathCalls: { path: string; options: unknown }[] = [];
   let gate: Promise<void> | undefined;
-  let open: (() => void) | undefined;
+  const opens: (() => void)[] = [];
   let failure: SecretsErrorCode | undefined;
   let served = 0;
 
@@ -142,12 +146,15 @@ export function scriptedBackend(initial: Record<string, string> = {}, name = "sc
     parametersCalls,
     pathCalls,
     hold() {
+      let open = (): void => {};
       gate = new Promise((resolve) => {
         open = resolve;
       });
+      opens.push(open);
+      return open;
     },
     release() {
-      open?.();
+      for (const open of opens.splice(0)) open();
       gate = undefined;
     },
     fail(code) {

@@ -48,6 +48,19 @@ describe("cachedTransport: secret batches", () => {
     expect(backend.batchCalls).toEqual([["a", "missing"], ["missing"]]);
   });
 
+  it("does not fetch an id that is backing off: the batch gives it the last error", async () => {
+    const { backend, transport } = cached({ a: "1", b: "2" });
+    backend.fail("THROTTLED");
+    await transport.batchGetSecretValue?.(["a"]);
+    backend.fail(undefined);
+
+    const results = await transport.batchGetSecretValue?.(["a", "b"]);
+
+    expect(results?.[0]?.ok === false && results[0].error.code).toBe("THROTTLED");
+    expect(results?.[1]?.ok).toBe(true);
+    expect(backend.batchCalls).toEqual([["a"], ["b"]]);
+  });
+
   it("gives every id the SecretsError of a batch call that failed as a whole", async () => {
     const throttled = new SecretsError({ code: "THROTTLED", operation: "batchGetSecretValue", transport: "failing" });
     const transport = cachedTransport({

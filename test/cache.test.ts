@@ -307,16 +307,123 @@ describe("cache: failures", () => {
     expect(errors[0]?.servingStale).toBe(false);
   });
 
-  it("never caches an error: the next read of a failed cold key asks again", async () => {
-    const { backend, client } = setup();
+  it("never caches an error: the first read of a failed cold key after its backoff asks again", async () => {
+    const { backend, clock, client, errors } = setup();
     backend.fail("TRANSPORT");
     await rejectionOf(client.getSecret("prod/db"));
     backend.fail(undefined);
+    clock.advance(errors[0]?.retryInMs ?? 0);
 
     const value = await client.getSecret("prod/db");
 
     expect(value).toBe(DB);
     expect(backend.calls).toHaveLength(2);
+  });
+
+  it("asks again at once after a non-transient failure of a cold key", async () => {
+    const { backend, client } = setup({}, {});
+    const missing = await rejectionOf(client.getSecret("new/key"));
+    backend.values.set("new/key", "created");
+
+    const value = await client.getSecret("new/key");
+
+    expect(isSecretsError(missing, "NOT_FOUND")).toBe(true);
+    expect(value).toBe("created");
+    expect(backend.calls).toHaveLength(2);
+  });
+
+  it("backs off a cold key that fails transiently: reads in the window get its error without a call", async () => {
+    const { backend, clock, client, errors } = setup({ backoffMs: 1000, maxBackoffMs: 4000 });
+    backend.fail("THROTTLED");
+    await rejectionOf(client.getSecret("prod/db"));
+    const firstDelay = errors[0]?.retryInMs ?? 0;
+
+    const inWindow = await Promise.all(Array.from({ length: 5 }, () => rejectionOf(client.getSecret("prod/db"))));
+    const callsInWindow = backend.calls.length;
+    clock.advance(firstDelay - 1);
+    const lastInWindow = await rejectionOf(client.getSecret("prod/db"));
+    clock.advance(1);
+    const retried = await rejectionOf(client.getSecret("prod/db"));
+
+    expect(callsInWindow).toBe(1);
+    expect(inWindow.every((error) => isSecretsError(error, "THROTTLED") && error.retryable)).toBe(true);
+    expect(isSecretsError(lastInWindow, "THROTTLED")).toBe(true);
+    expect(isSecretsError(retried, "THROTTLED")).toBe(true);
+    expect(backend.calls).toHaveLength(2);
+    expect(firstDelay).toBeGreaterThanOrEqual(500);
+    expect(firstDelay).toBeLessThanOrEqual(1000);
+    expect(errors[1]?.retryInMs).toBeGreaterThanOrEqual(1000);
+    expect(errors[1]?.retryInMs).toBeLessThanOrEqual(2000);
+    expect(errors.map((event) => event.servingStale)).toEqual([false, false]);
+  });
+
+  it("backs off past maxStaleMs with staleOnError false: reads get the last error, never a value, without a call", async () => {
+    const { backend, clock, client } = setup({ staleOnError: false });
+    await client.getSecret("prod/db");
+    backend.fail("THROTTLED");
+    clock.advance(TTL + STALE);
+    await rejectionOf(client.getSecret("prod/db"));
+
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => rejectionOf(client.getSecret("prod/db"))));
+
+    expect(backend.calls).toHaveLength(2);
+    expect(outcomes.every((error) => isSecretsError(error, "THROTTLED"))).toBe(true);
+    expectNoLeak(outcomes[0]);
+  });
+
+  it("lets a forceRefresh read try a backing-off key at once", async () => {
+    const { backend, client } = setup();
+    backend.fail("THROTTLED");
+    await rejectionOf(client.getSecret("prod/db"));
+    backend.fail(undefined);
+
+    const forced = await client.getSecret("prod/db", { forceRefresh: true });
+
+    expect(forced).toBe(DB);
+    expect(backend.calls).toHaveLength(2);
+  });
+
+  it("keeps a newer forced value when an older background refresh then fails with NOT_FOUND", async () => {
+    const { backend, clock, client } = setup();
+    await client.getSecret("prod/db");
+    clock.advance(TTL);
+    const releaseBackground = backend.hold();
+    await client.getSecret("prod/db");
+    const releaseForced = backend.hold();
+    const forced = client.getSecret("prod/db", { forceRefresh: true });
+    backend.values.set("prod/db", "rotated");
+    releaseForced();
+    await forced;
+
+    backend.values.delete("prod/db");
+    releaseBackground();
+    await flush();
+
+    expect(await client.getSecret("prod/db")).toBe("rotated");
+    expect(backend.calls).toHaveLength(3);
+  });
+
+  it("does not back off after a success because an older load failed transiently later", async () => {
+    const { backend, clock, client, errors } = setup();
+    await client.getSecret("prod/db");
+    clock.advance(TTL);
+    const releaseBackground = backend.hold();
+    await client.getSecret("prod/db");
+    const releaseForced = backend.hold();
+    const forced = client.getSecret("prod/db", { forceRefresh: true });
+    releaseForced();
+    await forced;
+    backend.fail("THROTTLED");
+    releaseBackground();
+    await flush();
+    backend.fail(undefined);
+    clock.advance(1);
+
+    const read = await client.getSecret("prod/db", { maxAgeMs: 0 });
+
+    expect(read).toBe(DB);
+    expect(backend.calls).toHaveLength(4);
+    expect(errors).toEqual([]);
   });
 
   it("backs off a failing key with jittered, doubling, bounded delays instead of a request storm", async () => {
@@ -392,6 +499,43 @@ describe("cache: per-call control", () => {
     const next = await client.getSecret("prod/db");
 
     expect([forced, next]).toEqual(["rotated", "rotated"]);
+    expect(backend.calls.map((call) => call.forceRefresh)).toEqual([undefined, true]);
+  });
+
+  it("coalesces 50 concurrent forceRefresh reads into one backend call", async () => {
+    const { backend, client } = setup();
+    await client.getSecret("prod/db");
+    backend.values.set("prod/db", "rotated");
+    backend.hold();
+
+    const reads = Array.from({ length: 50 }, () => client.getSecret("prod/db", { forceRefresh: true }));
+    backend.release();
+    const values = await Promise.all(reads);
+
+    expect(backend.calls.map((call) => call.forceRefresh)).toEqual([undefined, true]);
+    expect(new Set(values)).toEqual(new Set(["rotated"]));
+  });
+
+  it("makes a new call for a forceRefresh read issued after a forced load completed", async () => {
+    const { backend, client } = setup();
+    await client.getSecret("prod/db", { forceRefresh: true });
+    backend.values.set("prod/db", "rotated");
+
+    const forced = await client.getSecret("prod/db", { forceRefresh: true });
+
+    expect(forced).toBe("rotated");
+    expect(backend.calls).toHaveLength(2);
+  });
+
+  it("does not let a forceRefresh read join an unforced load in flight", async () => {
+    const { backend, client } = setup();
+    backend.hold();
+    const cold = client.getSecret("prod/db");
+
+    const forced = client.getSecret("prod/db", { forceRefresh: true });
+    backend.release();
+    await Promise.all([cold, forced]);
+
     expect(backend.calls.map((call) => call.forceRefresh)).toEqual([undefined, true]);
   });
 

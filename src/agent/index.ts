@@ -5,6 +5,8 @@
  * bundled from this entry stays a few KB. It loads neither the AWS SDK nor zod.
  *
  * Every public export is listed here by name.
+ *
+ * @module secretwrangler/agent
  */
 
 export type { SecretsErrorCode, SecretsErrorIssue } from "../errors.js";

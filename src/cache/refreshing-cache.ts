@@ -243,7 +243,7 @@ export class RefreshingCache {
   }
 
   /** How long a key that failed transiently is still left alone, in milliseconds (0 or less: not). */
-  #backoffLeft(entry: Entry<unknown>): number {
+  #backoffLeft<V>(entry: Entry<V>): number {
     return entry.lastError === undefined ? 0 : entry.retryAt - this.#clock();
   }
 

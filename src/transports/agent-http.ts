@@ -2,9 +2,11 @@
  * The agent transport's socket layer: plain-HTTP GETs to a loopback port over a bounded keep-alive
  * pool. It knows nothing of secrets; it returns a status and a body, or throws the network error.
  *
- * The agent drops every connection 61 s after it was accepted, idle or not, without a response. The
- * pool therefore closes idle sockets after 30 s, retires sockets older than 50 s instead of pooling
- * them again, and retries a GET once, at once, when a reused socket turns out to be dead.
+ * The agent drops every connection 61 s after it was accepted, idle or not, without a response. So no
+ * socket older than 50 s is handed to a request: the age is checked when a pooled socket is about to
+ * be reused (an old one is destroyed and the request gets a younger or a new socket), and a socket
+ * that is already that old when its request ends is not pooled at all. Idle sockets are also closed
+ * after 30 s. A GET is retried once, at once, when a reused socket turns out to be dead anyway.
  */
 import {
   Agent,
@@ -13,11 +15,16 @@ import {
   request as httpRequest,
   type IncomingMessage,
 } from "node:http";
+import { once as onceEvent } from "node:events";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 
 /** Idle keep-alive sockets are closed after this long: well under the agent's 61 s. */
 const IDLE_TIMEOUT_MS = 30_000;
-/** Sockets older than this are not pooled again, so none is reused near the agent's 61 s cut-off. */
+/**
+ * No socket older than this is reused: a request sent on it then has over 10 s (twice the default
+ * `timeoutMs`) before the agent's 61 s cut-off.
+ */
 const MAX_SOCKET_AGE_MS = 50_000;
 /**
  * How often the requests in flight are checked against their deadlines: one coarse timer per pool
@@ -64,6 +71,10 @@ export interface AgentHttpOptions {
   readonly host: string;
   readonly port: number;
   readonly maxSockets: number;
+  /** Sockets older than this are not reused. @default 50000 */
+  readonly maxSocketAgeMs?: number | undefined;
+  /** The clock socket ages are measured with, in milliseconds; tests replace it. @default performance.now */
+  readonly now?: (() => number) | undefined;
 }
 
 /** One GET. */
@@ -74,23 +85,58 @@ export interface AgentGet {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** A keep-alive pool that retires sockets before the agent's connection lifetime runs out. */
+/** A keep-alive pool that never hands out a socket near the end of the agent's connection lifetime. */
 class AgentPool extends Agent {
   readonly #bornAt = new WeakMap<Duplex, number>();
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
+
+  constructor(options: AgentHttpOptions) {
+    super({
+      keepAlive: true,
+      timeout: IDLE_TIMEOUT_MS,
+      maxSockets: options.maxSockets,
+      maxFreeSockets: options.maxSockets,
+      scheduling: "lifo",
+    });
+    this.#maxAgeMs = options.maxSocketAgeMs ?? MAX_SOCKET_AGE_MS;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  #tooOld(socket: Duplex): boolean {
+    const bornAt = this.#bornAt.get(socket);
+    return bornAt !== undefined && this.#now() - bornAt > this.#maxAgeMs;
+  }
 
   override createConnection(
     options: ClientRequestArgs,
     callback?: (error: Error | null, socket: Duplex) => void,
   ): Duplex | null | undefined {
     const socket = super.createConnection(options, callback);
-    if (socket) this.#bornAt.set(socket, Date.now());
+    if (socket) this.#bornAt.set(socket, this.#now());
     return socket;
   }
 
   override keepSocketAlive(socket: Duplex): boolean {
-    const bornAt = this.#bornAt.get(socket);
-    if (bornAt !== undefined && Date.now() - bornAt > MAX_SOCKET_AGE_MS) return false;
+    if (this.#tooOld(socket)) return false;
     return (Agent.prototype.keepSocketAlive as (socket: Duplex) => boolean).call(this, socket);
+  }
+
+  /**
+   * Destroys the pooled sockets that grew too old while idle, so the next request cannot be given
+   * one. Returns a promise that settles once the pool has dropped them (on their `close`), or
+   * undefined when none was too old: the common case stays synchronous.
+   */
+  retireOldSockets(): Promise<unknown> | undefined {
+    let closing: Promise<unknown>[] | undefined;
+    for (const sockets of Object.values(this.freeSockets) as (Socket[] | undefined)[]) {
+      for (const socket of sockets ?? []) {
+        if (socket.closed || !this.#tooOld(socket)) continue;
+        (closing ??= []).push(onceEvent(socket, "close"));
+        socket.destroy();
+      }
+    }
+    return closing && Promise.all(closing);
   }
 }
 
@@ -109,13 +155,7 @@ export interface AgentHttp {
 
 /** A client for one agent endpoint, with its own keep-alive pool. */
 export function createAgentHttp(options: AgentHttpOptions): AgentHttp {
-  const pool = new AgentPool({
-    keepAlive: true,
-    timeout: IDLE_TIMEOUT_MS,
-    maxSockets: options.maxSockets,
-    maxFreeSockets: options.maxSockets,
-    scheduling: "lifo",
-  });
+  const pool = new AgentPool(options);
 
   /** The requests in flight and when each one times out (`performance.now()` milliseconds). */
   const deadlines = new Map<ClientRequest, { readonly at: number; readonly timeoutMs: number }>();
@@ -187,11 +227,17 @@ export function createAgentHttp(options: AgentHttpOptions): AgentHttp {
     });
   }
 
+  /** One GET on a socket young enough. */
+  function send(get: AgentGet): Promise<AgentHttpResponse> {
+    const retiring = pool.retireOldSockets();
+    return retiring ? retiring.then(() => once(get)) : once(get);
+  }
+
   return {
     get(get: AgentGet): Promise<AgentHttpResponse> {
-      return once(get).catch((error: unknown) => {
+      return send(get).catch((error: unknown) => {
         if (!(error instanceof DeadReusedSocket)) throw error;
-        return once(get).catch((retryError: unknown) => {
+        return send(get).catch((retryError: unknown) => {
           throw retryError instanceof DeadReusedSocket ? retryError.cause : retryError;
         });
       });

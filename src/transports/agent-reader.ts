@@ -5,29 +5,29 @@
  * that reads through the agent needs none of them. Decoding and validation are the client's own
  * helpers, so both paths fail with the same value-free errors.
  */
-import { type InferSchemaOutput, type StandardSchemaV1, validateWithSchema } from "../schema.js";
+import { type StandardSchemaV1, validateWithSchema } from "../schema.js";
+import type { ReadOptions, SecretsClient } from "../secrets/client.js";
 import { type DecodeContext, parseJsonText, secretBytes, secretText } from "../secrets/decode.js";
 import { deepFreeze } from "../secrets/freeze.js";
+import { secretRequest } from "../secrets/request.js";
 import { type AgentTransport, type AgentTransportOptions, agentTransport } from "./agent.js";
-import type { SecretRecord, SecretVersionOptions } from "./types.js";
+import type { SecretRecord } from "./types.js";
 
 /**
- * Options of one read through an {@link AgentReader}.
+ * Options of one read through an {@link AgentReader}: the client's `ReadOptions`. `forceRefresh`
+ * sends `refreshNow=true` (the Lambda extension has no such switch); `maxAgeMs` is always met, since
+ * the reader keeps no cache and every value comes from the agent.
  *
  * @example
  * ```ts
  * await reader.getSecret('prod/db', { versionStage: 'AWSPREVIOUS', signal: AbortSignal.timeout(1_000) });
  * ```
  */
-export interface AgentReadOptions extends SecretVersionOptions {
-  /** Cancels the read. */
-  readonly signal?: AbortSignal | undefined;
-  /** Bypass the agent's cache (`refreshNow=true`; the Lambda extension has no such switch). */
-  readonly forceRefresh?: boolean | undefined;
-}
+export type AgentReadOptions = ReadOptions;
 
 /**
- * Typed reads through one agent transport; see {@link createAgentReader}.
+ * Typed reads through one agent transport; see {@link createAgentReader}. The reads are the
+ * `SecretsClient`'s own signatures, so code written against one runs on the other.
  *
  * @example
  * ```ts
@@ -35,21 +35,10 @@ export interface AgentReadOptions extends SecretVersionOptions {
  * const apiKey = await reader.getSecret('partner/api-key');
  * ```
  */
-export interface AgentReader {
+export interface AgentReader
+  extends Pick<SecretsClient, "getSecret" | "getSecretJson" | "getSecretBinary" | "getSecretValue"> {
   /** The transport the reads go through. */
   readonly transport: AgentTransport;
-  /** Reads a secret's text. */
-  getSecret(id: string, options?: AgentReadOptions): Promise<string>;
-  /** Reads a JSON secret, deep-frozen, validated by the schema when one is given. */
-  getSecretJson<S extends StandardSchemaV1>(
-    id: string,
-    options: AgentReadOptions & { readonly schema: S },
-  ): Promise<InferSchemaOutput<S>>;
-  getSecretJson<T = unknown>(id: string, options?: AgentReadOptions & { readonly schema?: undefined }): Promise<T>;
-  /** Reads a binary secret's bytes. */
-  getSecretBinary(id: string, options?: AgentReadOptions): Promise<Uint8Array>;
-  /** Reads a secret version with its metadata. */
-  getSecretValue(id: string, options?: AgentReadOptions): Promise<SecretRecord>;
   /** Closes the transport's keep-alive sockets. */
   close(): void;
 }
@@ -74,17 +63,8 @@ export function createAgentReader(
 ): AgentReader {
   const transport = "transport" in options ? options.transport : agentTransport(options);
   const context = (id: string): DecodeContext => ({ secretId: id, transport: transport.name });
-  const fetch = (id: string, read: AgentReadOptions = {}): Promise<SecretRecord> => {
-    if (typeof id !== "string" || id === "")
-      return Promise.reject(new TypeError("secret id must be a non-empty string"));
-    return transport.getSecretValue({
-      id,
-      versionId: read.versionId,
-      versionStage: read.versionStage,
-      signal: read.signal,
-      forceRefresh: read.forceRefresh,
-    });
-  };
+  const fetch = async (id: string, read?: AgentReadOptions): Promise<SecretRecord> =>
+    transport.getSecretValue(secretRequest(id, read));
 
   async function getSecretJson(
     id: string,

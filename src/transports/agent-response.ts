@@ -204,9 +204,11 @@ export function responseError(
     });
   }
   if (body === EXTENSION_GENERIC_ERROR) {
+    // Reported as NOT_FOUND (the likeliest cause, and what the contract asks of a missing secret), but
+    // the extension sends this one body for every failure, so the message must not claim more.
     return agentError(context, "NOT_FOUND", detail, {
       status,
-      hint: "The Lambda extension answers every failure this way (missing secret or parameter, unknown version, or no permission); the cause is in the function's CloudWatch logs",
+      hint: "Not necessarily missing: the Lambda extension answers every failure this way (a missing secret or parameter, access denied by IAM or KMS, an unknown version or label, a transient AWS error); the details are in the function's CloudWatch logs",
     });
   }
   if (status === 400 && body === "Forwarded") {

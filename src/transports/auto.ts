@@ -1,25 +1,24 @@
 /**
  * The auto transport: the agent when one answers on its port, else the SDK. The choice is made on the
- * first read, kept, and made again after the chosen transport fails in a way that says it is gone
- * (unreachable, rejected token, no credentials, ...). The SDK is loaded only if it is chosen.
+ * first read, kept, and made again only after the chosen transport fails in a way that says it is
+ * gone or unusable (unreachable agent, rejected token, no AWS credentials). The SDK is loaded only if
+ * it is chosen.
  */
 import { isSecretsError, SecretsError, type SecretsErrorCode, unsupportedOperation } from "../errors.js";
 import { type AgentTransport, type AgentTransportOptions, agentTokenEnv, agentTransport } from "./agent.js";
 import { resolveAgentToken } from "./agent-token.js";
 import { type SdkTransportOptions, sdkTransport } from "./sdk.js";
-import type { BatchOptions, BatchResult, SecretRecord, Transport } from "./types.js";
+import type { BatchOptions, BatchResult, ParameterRecord, ParameterRequest, SecretRecord, Transport } from "./types.js";
 
 const TRANSPORT_NAME = "auto";
 
-/** Failures after which the choice is made again: the chosen backend looks gone, not the secret. */
-const REDECIDE_CODES: readonly SecretsErrorCode[] = [
-  "AGENT_UNREACHABLE",
-  "AGENT_TOKEN",
-  "CREDENTIALS",
-  "CONFIG",
-  "TRANSPORT",
-  "TIMEOUT",
-];
+/**
+ * Failures after which the choice is made again: the chosen backend is gone or cannot be used at all.
+ * Not TRANSPORT or TIMEOUT (an AWS 5xx or a slow call says nothing about which backend to use, and a
+ * new probe and token read per failure would add to an outage) nor CONFIG (the agent answered, it
+ * just lacks the route).
+ */
+const REDECIDE_CODES: readonly SecretsErrorCode[] = ["AGENT_UNREACHABLE", "AGENT_TOKEN", "CREDENTIALS"];
 
 /**
  * What {@link autoTransport} chose, and why.
@@ -34,8 +33,8 @@ export interface AutoTransportDecision {
   readonly transport: "agent" | "sdk";
   /** Why, e.g. `an agent answers on http://127.0.0.1:2773`. Never holds a token. */
   readonly reason: string;
-  /** The agent endpoint that was probed. */
-  readonly endpoint: string;
+  /** The agent endpoint that was probed; absent when the agent options are invalid. */
+  readonly endpoint?: string | undefined;
 }
 
 /**
@@ -92,6 +91,24 @@ function settleEach<T>(ids: readonly string[], read: (id: string) => Promise<T>)
   );
 }
 
+/** One parameter read on a backend that may lack the method. */
+async function readParameter(transport: Transport, request: ParameterRequest): Promise<ParameterRecord> {
+  if (!transport.getParameter) throw unsupportedOperation(transport.name, "getParameter", request.name);
+  return transport.getParameter(request);
+}
+
+/** The agent transport for these options, or why they are invalid. */
+function tryAgentTransport(
+  options: AgentTransportOptions | undefined,
+): { readonly agent: AgentTransport; readonly invalid?: undefined } | { readonly agent?: undefined; readonly invalid: string } {
+  try {
+    return { agent: agentTransport(options) };
+  } catch (error) {
+    // The messages name options and variables, never a token: agentTransport does not read one.
+    return { invalid: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** The batch's errors as this transport's, like thrown ones. */
 function relabelResults<T>(results: BatchResult<T>[], via: string): BatchResult<T>[] {
   return results.map((result) => (result.ok ? result : { ...result, error: relabel(result.error, via) }));
@@ -126,9 +143,11 @@ export async function chooseAgentOrSdk(
  * `GET /ping`, which needs no token and costs no AWS call. An application that gets the agent never
  * loads the AWS SDK.
  *
- * If the agent stops answering, the read that noticed is served by the new choice; other failures of
- * the chosen transport (a rejected token, missing credentials, ...) are thrown and the next read
- * chooses again. Methods the agent lacks (parameter paths) go to the SDK transport.
+ * If the agent stops answering, the read that noticed is served by the new choice; a rejected agent
+ * token or missing AWS credentials are thrown and the next read chooses again. Other failures (an
+ * AWS 5xx, a timeout, a missing secret) keep the choice. Invalid agent options (say a malformed
+ * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`) do not throw here: the SDK is chosen, and the decision
+ * says why. Methods the agent lacks (parameter paths) go to the SDK transport.
  *
  * @example
  * ```ts
@@ -136,15 +155,17 @@ export async function chooseAgentOrSdk(
  * ```
  */
 export function autoTransport(options: AutoTransportOptions = {}): Transport {
-  const agent: AgentTransport = agentTransport(options.agent);
+  const { agent, invalid } = tryAgentTransport(options.agent);
   const sdk = sdkTransport(options.sdk);
   const probeTimeoutMs = options.probeTimeoutMs ?? 250;
   let choice: Promise<Transport> | undefined;
 
   async function decide(): Promise<Transport> {
-    const decision = await chooseAgentOrSdk(agent, options.agent, probeTimeoutMs);
+    const decision: AutoTransportDecision = agent
+      ? await chooseAgentOrSdk(agent, options.agent, probeTimeoutMs)
+      : { transport: "sdk", reason: `invalid agent options: ${invalid}` };
     options.onDecision?.(decision);
-    return decision.transport === "agent" ? agent : sdk;
+    return decision.transport === "agent" && agent ? agent : sdk;
   }
 
   function chosen(): Promise<Transport> {
@@ -184,14 +205,10 @@ export function autoTransport(options: AutoTransportOptions = {}): Transport {
           : await settleEach(ids, (id) => current.getSecretValue({ id, signal: batch.signal }));
         return relabelResults(results, current.name);
       }),
-    getParameter: (request) =>
-      run((current) => {
-        if (!current.getParameter) throw unsupportedOperation(current.name, "getParameter", request.name);
-        return current.getParameter(request);
-      }),
+    getParameter: (request) => run((current) => readParameter(current, request)),
     async close() {
       choice = undefined;
-      await Promise.all([agent.close(), sdk.close?.()]);
+      await Promise.all([agent?.close(), sdk.close?.()]);
     },
   };
   const { getParameters, getParametersByPath } = sdk;
@@ -201,7 +218,7 @@ export function autoTransport(options: AutoTransportOptions = {}): Transport {
         const results = current.getParameters
           ? await current.getParameters(names, batch)
           : await settleEach(names, (name) =>
-              agent.getParameter({ name, decrypt: batch.decrypt, signal: batch.signal }),
+              readParameter(current, { name, decrypt: batch.decrypt, signal: batch.signal }),
             );
         return relabelResults(results, current.name);
       });
