@@ -21,7 +21,12 @@
  * jitteredBackoff(9, 100, 2_000); // 1000 to 2000 (capped)
  * ```
  */
-export function jitteredBackoff(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function jitteredBackoff(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(maxMs, baseMs * 2 ** attempt);
   return step / 2 + random() * (step / 2);
 }

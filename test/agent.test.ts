@@ -10,6 +10,7 @@ import {
   isSecretsError,
   type SecretsErrorCode,
 } from "../src/index.js";
+import { createAgentHttp } from "../src/transports/agent-http.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { AGENT_TOKEN_CANARY, type FakeAgent, freePort, startFakeAgent } from "./helpers/fake-agent.js";
 import { fakeArn } from "./helpers/fake-secrets-manager.js";
@@ -161,6 +162,15 @@ describe("agentTransport against a fake Secrets Manager Agent", () => {
 
       expect(isSecretsError(error, "CONFIG")).toBe(true);
     });
+
+    it("ignores the port variable, even a malformed one, when a port is given", async () => {
+      vi.stubEnv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "http");
+
+      const built = transport();
+
+      expect(built.endpoint).toBe(`http://127.0.0.1:${fake.port}`);
+      expect((await built.getSecretValue({ id: "app/text" })).secretString).toBe(`text-${CANARY}`);
+    });
   });
 
   describe("responses", () => {
@@ -224,7 +234,7 @@ describe("agentTransport against a fake Secrets Manager Agent", () => {
       ["access denied", 400, "AccessDeniedException", "ACCESS_DENIED"],
       ["a decryption failure", 400, "DecryptionFailure", "DECRYPTION_FAILED"],
       ["a secret scheduled for deletion", 400, "InvalidRequestException", "INVALID_REQUEST"],
-      ["expired credentials", 400, "ExpiredTokenException", "ACCESS_DENIED"],
+      ["expired credentials", 400, "ExpiredTokenException", "CREDENTIALS"],
       ["a short versionId", 400, "ValidationException", "INVALID_REQUEST"],
       ["a not-found", 400, "ResourceNotFoundException", "NOT_FOUND"],
     ];
@@ -367,6 +377,29 @@ describe("agentTransport against a fake Secrets Manager Agent", () => {
         expect(delays).toEqual([]);
       });
     }
+
+    it("never reuses a socket past its age limit, however long it sat in the pool, and closes it", async () => {
+      const own = await startFakeAgent();
+      let now = 0;
+      const http = createAgentHttp({ host: "127.0.0.1", port: own.port, maxSockets: 4, now: () => now });
+      const get = () => http.get({ path: "/ping", headers: {}, timeoutMs: 1_000 });
+
+      try {
+        await get();
+        now = 49_000;
+        await get(); // young enough: reused, then pooled again at 49 s
+        now = 79_000; // idle for 30 s more: past the agent's 61 s connection lifetime
+        await get();
+
+        const [first, second, third] = own.requests.map((request) => request.connection);
+        expect(second).toBe(first);
+        expect(third).not.toBe(first);
+        await vi.waitFor(() => expect(own.openConnections()).toBe(1));
+      } finally {
+        http.close();
+        await own.close();
+      }
+    });
 
     it("retries once at once when a reused keep-alive socket was reset, without spending a retry", async () => {
       const secrets = client({ retries: 0 });
@@ -693,12 +726,17 @@ describe("agentTransport against a fake Lambda extension", () => {
     });
   });
 
-  it("maps the extension's generic 400 to NOT_FOUND with a hint about CloudWatch", async () => {
+  it("maps the extension's generic 400 to NOT_FOUND, saying it may be access denied or a bad version", async () => {
     const error = await rejectionOf(createSecretsClient({ transport: transport() }).getSecret("app/missing"));
 
     expect(isSecretsError(error, "NOT_FOUND")).toBe(true);
-    expect((error as Error).message).toContain("400 an unexpected error occurred while executing request");
-    expect((error as Error).message).toContain("CloudWatch");
+    expect((error as { retryable: boolean }).retryable).toBe(false);
+    const message = (error as Error).message;
+    expect(message).toContain("400 an unexpected error occurred while executing request");
+    expect(message).toContain("Not necessarily missing");
+    expect(message).toContain("access denied");
+    expect(message).toContain("unknown version");
+    expect(message).toContain("CloudWatch");
   });
 
   it("does not send refreshNow to the extension once a response showed it is one", async () => {
@@ -738,7 +776,7 @@ describe("agentTransport against a fake Lambda extension", () => {
     it("reads a String parameter with its metadata, the name percent-encoded", async () => {
       const record = await transport().getParameter({ name: "/app/prod/url" });
 
-      expect(lastRead()?.url).toBe("/systemsmanager/parameters/get?name=%2Fapp%2Fprod%2Furl");
+      expect(lastRead()?.url).toBe("/systemsmanager/parameters/get?name=%2Fapp%2Fprod%2Furl&withDecryption=true");
       expect(record).toEqual({
         name: "/app/prod/url",
         type: "String",
@@ -752,12 +790,19 @@ describe("agentTransport against a fake Lambda extension", () => {
       });
     });
 
-    it("sends withDecryption=true to decrypt a SecureString", async () => {
-      const record = await transport().getParameter({ name: "/app/prod/key", decrypt: true });
+    it("decrypts a SecureString by default, as the SDK transport does (the extension's default is false)", async () => {
+      const record = await transport().getParameter({ name: "/app/prod/key" });
 
       expect(lastRead()?.query.get("withDecryption")).toBe("true");
       expect(record.value).toBe(`key-${CANARY}`);
       expect(record.type).toBe("SecureString");
+    });
+
+    it("sends withDecryption=false when decrypt is false, and gets the ciphertext", async () => {
+      const record = await transport().getParameter({ name: "/app/prod/key", decrypt: false });
+
+      expect(lastRead()?.query.get("withDecryption")).toBe("false");
+      expect(record.value).not.toContain(CANARY);
     });
 
     it("reads a version or a label, reporting the selector", async () => {

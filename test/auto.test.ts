@@ -13,6 +13,11 @@ import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
 import { FIXTURES } from "./helpers/fixtures.js";
 import { testTransport } from "./helpers/transport-contract.js";
 
+/** A credentials provider that finds none, as the SDK's default chain does on a bare machine. */
+const noCredentials = async (): Promise<never> => {
+  throw Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
+};
+
 testTransport({
   name: "auto (agent answers)",
   async setup(fixtures) {
@@ -134,19 +139,85 @@ describe("autoTransport", () => {
     expect(decisions.map((decision) => decision.transport)).toEqual(["agent", "sdk"]);
   });
 
-  it("chooses again after the SDK fails, and picks an agent that started meanwhile", async () => {
+  it("chooses again after the SDK finds no credentials, and picks an agent that started meanwhile", async () => {
     const port = await freePort();
     const { client, decisions } = auto(port, {
-      sdk: { endpoint: "http://127.0.0.1:9", region: "us-east-1", maxAttempts: 1 },
+      sdk: { endpoint: secretsManager.endpoint, region: "us-east-1", maxAttempts: 1, credentials: noCredentials },
     });
     const failure = await rejectionOf(client.getSecret("app/text"));
     await agent("agent", port);
 
     const value = await client.getSecret("app/text");
 
-    expect(isSecretsError(failure, "TRANSPORT")).toBe(true);
+    expect(isSecretsError(failure, "CREDENTIALS")).toBe(true);
     expect(value).toBe(`text-${CANARY}`);
     expect(decisions.map((decision) => decision.transport)).toEqual(["sdk", "agent"]);
+  });
+
+  it("keeps the SDK after a TRANSPORT failure: an AWS outage says nothing about the agent", async () => {
+    const port = await freePort();
+    const { client, decisions } = auto(port, {
+      sdk: { endpoint: "http://127.0.0.1:9", region: "us-east-1", maxAttempts: 1 },
+    });
+    const failure = await rejectionOf(client.getSecret("app/text"));
+    const fake = await agent("agent", port);
+
+    const again = await rejectionOf(client.getSecret("app/text"));
+
+    expect(isSecretsError(failure, "TRANSPORT")).toBe(true);
+    expect(isSecretsError(again, "TRANSPORT")).toBe(true);
+    expect(decisions.map((decision) => decision.transport)).toEqual(["sdk"]);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("keeps the agent after a TIMEOUT, without probing again", async () => {
+    const fake = await agent();
+    const { client, decisions } = auto(fake.port, {
+      agent: { port: fake.port, token: AGENT_TOKEN_CANARY, retries: 0, timeoutMs: 50 },
+    });
+    await client.getSecret("app/text");
+    fake.failNext({ hang: true });
+
+    const failure = await rejectionOf(client.getSecret("app/text"));
+    const value = await client.getSecret("app/text");
+
+    expect(isSecretsError(failure, "TIMEOUT")).toBe(true);
+    expect(value).toBe(`text-${CANARY}`);
+    expect(decisions).toHaveLength(1);
+    expect(fake.requests.filter((request) => request.pathname === "/ping")).toHaveLength(1);
+  });
+
+  it("keeps the agent after a CONFIG failure: the agent answers, it has no SSM route", async () => {
+    const fake = await agent();
+    const { client, decisions } = auto(fake.port);
+
+    const failure = await rejectionOf(client.getParameter("/app/url"));
+    await client.getSecret("app/text");
+
+    expect(isSecretsError(failure, "CONFIG")).toBe(true);
+    expect(decisions).toHaveLength(1);
+  });
+
+  it("chooses the SDK, saying why, when the agent's port variable is malformed", async () => {
+    vi.stubEnv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "http");
+    vi.stubEnv("AWS_TOKEN", AGENT_TOKEN_CANARY);
+    const { client, decisions } = auto(0, { agent: {} });
+
+    const value = await client.getSecret("app/text");
+
+    expect(value).toBe(`text-${CANARY}`);
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]?.transport).toBe("sdk");
+    expect(decisions[0]?.reason).toMatch(/^invalid agent options: .*PARAMETERS_SECRETS_EXTENSION_HTTP_PORT/);
+    expect(JSON.stringify(decisions)).not.toContain(AGENT_TOKEN_CANARY);
+  });
+
+  it("chooses the SDK, saying why, for agent options that are invalid", async () => {
+    const { client, decisions } = auto(0, { agent: { host: "10.0.0.5", token: AGENT_TOKEN_CANARY } });
+
+    expect(await client.getSecret("app/text")).toBe(`text-${CANARY}`);
+    expect(decisions[0]?.transport).toBe("sdk");
+    expect(decisions[0]?.reason).toContain("allowRemoteHost");
   });
 
   it("keeps its choice after a NOT_FOUND: the backend works, the secret is missing", async () => {
@@ -175,6 +246,16 @@ describe("autoTransport", () => {
 
   it("is what SECRETWRANGLER_TRANSPORT=auto names", () => {
     vi.stubEnv("SECRETWRANGLER_TRANSPORT", "auto");
+
+    const client = createSecretsClient({ cache: false });
+    closers.push(() => client.close());
+
+    expect(client.transport.name).toBe("auto");
+  });
+
+  it("is built by SECRETWRANGLER_TRANSPORT=auto even with a malformed agent port variable", () => {
+    vi.stubEnv("SECRETWRANGLER_TRANSPORT", "auto");
+    vi.stubEnv("PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "http");
 
     const client = createSecretsClient({ cache: false });
     closers.push(() => client.close());

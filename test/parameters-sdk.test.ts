@@ -153,15 +153,16 @@ describe("sdkTransport parameter errors", () => {
     ["throttling after retries", 400, "ThrottlingException", "THROTTLED"],
   ];
   for (const [label, status, type, code] of cases) {
-    it(`maps ${label} (${type}) to ${code} on every parameter read, without the value`, async () => {
+    it(`maps ${label} (${type}) to ${code} on every parameter read, per name in a batch, without the value`, async () => {
       const server = await startFakeSsm(FIXTURES);
       const reply = () => awsError(status, type, `${type} for /app/db/password`);
       server.handle({ GetParameter: reply, GetParameters: reply, GetParametersByPath: reply });
       const secrets = clientFor(server, 1);
 
+      const [batched] = await secrets.getParameters(["/app/db/password"]);
       const errors = [
         await rejectionOf(secrets.getParameter("/app/db/password")),
-        await rejectionOf(secrets.getParameters(["/app/db/password"])),
+        batched?.ok === false ? batched.error : batched,
         await rejectionOf(secrets.getParametersByPath("/app")),
       ];
 

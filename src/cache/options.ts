@@ -60,7 +60,11 @@ export interface CacheOptions {
    * `NOT_FOUND` or `ACCESS_DENIED` are always thrown and drop the value. @default true
    */
   readonly staleOnError?: boolean | undefined;
-  /** Delay before a failed key is tried again; doubles per failure, jittered. @default 1000 */
+  /**
+   * Delay before a key that failed transiently is tried again; doubles per failure, jittered. Reads
+   * in between make no call: they get the last good value if allowed, else the last error.
+   * @default 1000
+   */
   readonly backoffMs?: number | undefined;
   /** Upper bound of that delay, in milliseconds. @default 60_000 */
   readonly maxBackoffMs?: number | undefined;

@@ -7,6 +7,7 @@
  * Hand-written rather than lru-cache: a hit here is a `Map.get`, one comparison with a coarse
  * clock and a pointer check, and it is served synchronously (see `bench/results/cache.md`).
  */
+import { jitteredBackoff } from "../backoff.js";
 import { isSecretsError, SecretsError } from "../errors.js";
 import type { NormalizedCacheOptions } from "./options.js";
 
@@ -180,9 +181,7 @@ export class RefreshingCache {
       for (const [index, entry] of batch.entries()) this.#load(entry, false, loads[index]);
     }
     return plan.map((step) =>
-      "entry" in step
-        ? this.#settle(step.entry, this.#wait(step.entry, false), {})
-        : Promise.resolve(step.value),
+      "entry" in step ? this.#settle(step.entry, this.#wait(step.entry, false), {}) : Promise.resolve(step.value),
     );
   }
 
@@ -301,9 +300,7 @@ export class RefreshingCache {
     entry.failures++;
     let retryInMs: number | undefined;
     if (transient) {
-      const ceiling = Math.min(this.#options.maxBackoffMs, this.#options.backoffMs * 2 ** (entry.failures - 1));
-      // "Equal jitter": between half the ceiling and the ceiling, so retries spread but never bunch at 0.
-      retryInMs = ceiling / 2 + (Math.random() * ceiling) / 2;
+      retryInMs = jitteredBackoff(entry.failures - 1, this.#options.backoffMs, this.#options.maxBackoffMs);
       entry.retryAt = this.#clock() + retryInMs;
       entry.lastError = error;
     } else if (entry.space.entries.get(entry.key) === entry) {

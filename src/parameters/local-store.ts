@@ -5,13 +5,14 @@
  */
 import { SecretsError } from "../errors.js";
 import type { LocalSecretStore } from "../transports/memory-store.js";
-import type {
-  BatchResult,
-  ParameterRecord,
-  ParameterRequest,
-  ParametersByPathOptions,
-  ParameterType,
-  Transport,
+import {
+  type BatchResult,
+  isParameterType,
+  type ParameterRecord,
+  type ParameterRequest,
+  type ParametersByPathOptions,
+  type ParameterType,
+  type Transport,
 } from "../transports/types.js";
 import { isSecretReference, SECRET_REFERENCE_PREFIX, selectorSuffix, splitSelector } from "./names.js";
 
@@ -54,8 +55,6 @@ interface StoredParameter {
   readonly lastModifiedDate: Date;
 }
 
-const TYPES: ReadonlySet<string> = new Set<ParameterType>(["String", "StringList", "SecureString"]);
-
 function listText(name: string, items: readonly unknown[]): string {
   if (items.some((item) => typeof item !== "string" || item.includes(","))) {
     throw new TypeError(`parameter "${name}": StringList items must be strings without commas`);
@@ -68,8 +67,8 @@ function normalize(name: string, value: LocalParameterValue): { type: ParameterT
   if (typeof value === "string") return { type: "String", value };
   if (Array.isArray(value)) return { type: "StringList", value: listText(name, value) };
   const typed = value as { type?: unknown; value?: unknown };
-  if (typeof typed === "object" && typed !== null && TYPES.has(typed.type as string)) {
-    const type = typed.type as ParameterType;
+  if (typeof typed === "object" && typed !== null && isParameterType(typed.type)) {
+    const type = typed.type;
     if (typeof typed.value === "string") return { type, value: typed.value };
     if (type === "StringList" && Array.isArray(typed.value)) return { type, value: listText(name, typed.value) };
   }

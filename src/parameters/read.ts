@@ -7,13 +7,14 @@ import type { CachedTransport } from "../cache/cached-transport.js";
 import { SecretsError, unsupportedOperation } from "../errors.js";
 import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../schema.js";
 import { deepFreeze } from "../secrets/freeze.js";
-import type {
-  BatchResult,
-  ParameterRecord,
-  ParameterRequest,
-  ParametersByPathOptions,
-  ParameterType,
-  Transport,
+import { missingResultError, settleEach } from "../transports/batch.js";
+import {
+  type BatchResult,
+  PARAMETER_TYPES,
+  type ParameterRecord,
+  type ParameterRequest,
+  type ParametersByPathOptions,
+  type Transport,
 } from "../transports/types.js";
 import { assertParameterType, parameterValue } from "./decode.js";
 import { isSecretReference, SECRET_REFERENCE_PREFIX, splitSelector } from "./names.js";
@@ -33,8 +34,6 @@ const DEFAULTS = {
   shape: "tree",
   keys: "preserve",
 } as const satisfies Required<Pick<ParametersByPathReadOptions, "decrypt" | "recursive" | "shape" | "keys">>;
-
-const PARAMETER_TYPES: ReadonlySet<string> = new Set<ParameterType>(["String", "StringList", "SecureString"]);
 
 function oneOf(option: string, value: unknown, allowed: readonly string[]): void {
   if (value !== undefined && !allowed.includes(value as string)) {
@@ -73,9 +72,7 @@ function parameterRequest(
   if (selectors > 1) {
     throw new TypeError('give at most one of "version", "label" and a ":selector" in the name');
   }
-  if (options.type !== undefined && !PARAMETER_TYPES.has(options.type)) {
-    throw new TypeError('"type" must be "String", "StringList" or "SecureString"');
-  }
+  oneOf("type", options.type, PARAMETER_TYPES);
   return {
     name,
     version: version ?? nameVersion,
@@ -96,16 +93,6 @@ function referenceNeedsDecrypt(transport: Transport, operation: string, name: st
     transport: transport.name,
     detail: `names under ${SECRET_REFERENCE_PREFIX} require decrypt: true`,
   });
-}
-
-function asResult<T>(id: string, read: Promise<T>): Promise<BatchResult<T>> {
-  return read.then(
-    (value): BatchResult<T> => ({ id, ok: true, value }),
-    (error: unknown): BatchResult<T> => {
-      if (error instanceof SecretsError) return { id, ok: false, error };
-      throw error;
-    },
-  );
 }
 
 /**
@@ -176,9 +163,7 @@ export async function readParameters(
     records = await transport.getParameters(wanted, { decrypt, signal: options.signal });
   } else if (transport.getParameter) {
     const single = transport.getParameter.bind(transport);
-    records = await Promise.all(
-      wanted.map((name) => asResult(name, single({ ...splitSelector(name), decrypt, signal: options.signal }))),
-    );
+    records = await settleEach(wanted, (name) => single({ ...splitSelector(name), decrypt, signal: options.signal }));
   } else {
     throw unsupportedOperation(transport.name, "getParameters", undefined, "Use the sdk transport (sdkTransport())");
   }
@@ -188,14 +173,7 @@ export async function readParameters(
       return { id: name, ok: false, error: referenceNeedsDecrypt(transport, "getParameters", name) };
     const result = byName.get(name);
     if (result === undefined) {
-      const error = new SecretsError({
-        code: "TRANSPORT",
-        operation: "getParameters",
-        secretId: name,
-        transport: transport.name,
-        detail: "the transport returned no result for this name",
-      });
-      return { id: name, ok: false, error };
+      return { id: name, ok: false, error: missingResultError(transport.name, "getParameters", name) };
     }
     return result.ok ? { id: name, ok: true, value: parameterValue(result.value) } : result;
   });

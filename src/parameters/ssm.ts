@@ -6,14 +6,15 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { SecretsError } from "../errors.js";
 import type { LazySdk } from "../transports/aws-client.js";
 import { toSecretsError } from "../transports/aws-errors.js";
-import type {
-  BatchOptions,
-  BatchResult,
-  ParameterRecord,
-  ParameterRequest,
-  ParametersByPathOptions,
-  ParameterType,
-  Transport,
+import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "../transports/batch.js";
+import {
+  type BatchOptions,
+  type BatchResult,
+  isParameterType,
+  type ParameterRecord,
+  type ParameterRequest,
+  type ParametersByPathOptions,
+  type Transport,
 } from "../transports/types.js";
 import { SECRET_REFERENCE_PREFIX, selectorSuffix } from "./names.js";
 
@@ -26,8 +27,6 @@ const NAMES_PER_CALL = 10;
 const PAGE_SIZE = 10;
 /** Upper bound on pages of one path read (10,000 parameters), so a misbehaving endpoint cannot loop us forever. */
 const MAX_PAGES = 1_000;
-
-const TYPES: ReadonlySet<string> = new Set<ParameterType>(["String", "StringList", "SecureString"]);
 
 interface ParameterShape {
   Name?: string | undefined;
@@ -61,7 +60,7 @@ function malformed(context: RecordContext, detail: string): SecretsError {
 function toParameterRecord(parameter: ParameterShape, context: RecordContext): ParameterRecord {
   const name = parameter.Name ?? context.requested;
   if (name === undefined) throw malformed(context, "a parameter in the response has no Name");
-  if (!TYPES.has(parameter.Type ?? "")) throw malformed(context, "the response has no known parameter Type");
+  if (!isParameterType(parameter.Type)) throw malformed(context, "the response has no known parameter Type");
   if (typeof parameter.Value !== "string") {
     // AWS leaves Value out for a binary secret read through /aws/reference/secretsmanager/.
     throw new SecretsError({
@@ -74,7 +73,7 @@ function toParameterRecord(parameter: ParameterShape, context: RecordContext): P
   }
   return {
     name,
-    type: parameter.Type as ParameterType,
+    type: parameter.Type,
     value: parameter.Value,
     version: parameter.Version,
     arn: parameter.ARN,
@@ -114,13 +113,15 @@ export function ssmParameterMethods(
 
   async function getParametersChunk(
     names: readonly string[],
+    { module, client }: Awaited<ReturnType<typeof sdk.get>>,
     decrypt: boolean,
     signal: AbortSignal | undefined,
   ): Promise<BatchResult<ParameterRecord>[]> {
-    const { module, client } = await sdk.get();
-    const output = await client.send(new module.GetParametersCommand({ Names: [...names], WithDecryption: decrypt }), {
-      abortSignal: signal,
-    });
+    const output = await client
+      .send(new module.GetParametersCommand({ Names: [...names], WithDecryption: decrypt }), { abortSignal: signal })
+      .catch((error: unknown) => {
+        throw toSecretsError(error, { operation: "getParameters", transport });
+      });
     const invalid = new Set(output.InvalidParameters ?? []);
     return names.map((id): BatchResult<ParameterRecord> => {
       const found = output.Parameters?.find((parameter) => answers(id, parameter));
@@ -138,29 +139,26 @@ export function ssmParameterMethods(
       const detail = invalid.has(id)
         ? "listed in InvalidParameters (no such parameter or version)"
         : "not in the response";
-      return {
-        id,
-        ok: false,
-        error: new SecretsError({ code: "NOT_FOUND", operation: "getParameters", secretId: id, transport, detail }),
-      };
+      return { id, ok: false, error: missingResultError(transport, "getParameters", id, detail) };
     });
   }
 
+  /** GetParameters by 10 names, a few calls at a time; a failed call fails only its own names. */
   async function getParameters(
     names: readonly string[],
     options: BatchOptions & { readonly decrypt?: boolean | undefined } = {},
   ): Promise<BatchResult<ParameterRecord>[]> {
-    const chunks: string[][] = [];
-    for (let start = 0; start < names.length; start += NAMES_PER_CALL) {
-      chunks.push(names.slice(start, start + NAMES_PER_CALL));
-    }
+    if (names.length === 0) return [];
+    let loaded: Awaited<ReturnType<typeof sdk.get>>;
     try {
-      const decrypt = options.decrypt !== false;
-      const results = await Promise.all(chunks.map((chunk) => getParametersChunk(chunk, decrypt, options.signal)));
-      return results.flat();
+      loaded = await sdk.get();
     } catch (error) {
       throw toSecretsError(error, { operation: "getParameters", transport });
     }
+    const decrypt = options.decrypt !== false;
+    return settleChunks(names, NAMES_PER_CALL, CHUNK_CONCURRENCY, (chunk) =>
+      getParametersChunk(chunk, loaded, decrypt, options.signal),
+    );
   }
 
   async function getParametersByPath(path: string, options: ParametersByPathOptions = {}): Promise<ParameterRecord[]> {

@@ -17,6 +17,7 @@ import type {
 } from "../parameters/types.js";
 import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../schema.js";
 import type { AwsClientFactory } from "../transports/aws-client.js";
+import { missingResultError, settleEach } from "../transports/batch.js";
 import { resolveTransport, type TransportSpec } from "../transports/from-env.js";
 import type { BatchResult, ParameterType, SecretRecord, SecretVersionOptions, Transport } from "../transports/types.js";
 import { type DecodeContext, parseJsonText, secretBytes, secretText } from "./decode.js";
@@ -232,17 +233,6 @@ interface Derived {
   readonly validated: ValidationMemo;
 }
 
-/** For a batch result a transport failed to return: the id counts as not found. */
-function missingResult(transport: string, id: string): SecretsError {
-  return new SecretsError({
-    code: "NOT_FOUND",
-    operation: "batchGetSecretValue",
-    secretId: id,
-    transport,
-    detail: "the transport returned no result for this id",
-  });
-}
-
 class DefaultSecretsClient implements SecretsClient {
   readonly transport: Transport;
   readonly #options: SecretsClientOptions;
@@ -339,21 +329,15 @@ class DefaultSecretsClient implements SecretsClient {
     const unique = [...new Set(ids)];
     const records: BatchResult<SecretRecord>[] = this.transport.batchGetSecretValue
       ? await this.transport.batchGetSecretValue(unique, { signal: options.signal })
-      : await Promise.all(
-          unique.map((id) =>
-            this.#fetch(id, { signal: options.signal }).then(
-              (value): BatchResult<SecretRecord> => ({ id, ok: true, value }),
-              (error: unknown): BatchResult<SecretRecord> => {
-                if (error instanceof SecretsError) return { id, ok: false, error };
-                throw error;
-              },
-            ),
-          ),
-        );
+      : await settleEach(unique, (id) => this.#fetch(id, { signal: options.signal }));
     const byId = new Map(records.map((result) => [result.id, result]));
     const results = await Promise.all(
       ids.map(async (id): Promise<BatchResult<unknown>> => {
-        const record = byId.get(id) ?? { id, ok: false, error: missingResult(this.transport.name, id) };
+        const record = byId.get(id) ?? {
+          id,
+          ok: false,
+          error: missingResultError(this.transport.name, "batchGetSecretValue", id),
+        };
         if (!record.ok) return record;
         try {
           return { id, ok: true, value: await this.#validated(record.value, id, options.schema) };

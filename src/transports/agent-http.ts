@@ -8,6 +8,8 @@
  * that is already that old when its request ends is not pooled at all. Idle sockets are also closed
  * after 30 s. A GET is retried once, at once, when a reused socket turns out to be dead anyway.
  */
+
+import { once as onceEvent } from "node:events";
 import {
   Agent,
   type ClientRequest,
@@ -15,8 +17,6 @@ import {
   request as httpRequest,
   type IncomingMessage,
 } from "node:http";
-import { once as onceEvent } from "node:events";
-import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 
 /** Idle keep-alive sockets are closed after this long: well under the agent's 61 s. */
@@ -128,15 +128,15 @@ class AgentPool extends Agent {
    * undefined when none was too old: the common case stays synchronous.
    */
   retireOldSockets(): Promise<unknown> | undefined {
-    let closing: Promise<unknown>[] | undefined;
-    for (const sockets of Object.values(this.freeSockets) as (Socket[] | undefined)[]) {
+    const closing: Promise<unknown>[] = [];
+    for (const sockets of Object.values(this.freeSockets)) {
       for (const socket of sockets ?? []) {
         if (socket.closed || !this.#tooOld(socket)) continue;
-        (closing ??= []).push(onceEvent(socket, "close"));
+        closing.push(onceEvent(socket, "close"));
         socket.destroy();
       }
     }
-    return closing && Promise.all(closing);
+    return closing.length > 0 ? Promise.all(closing) : undefined;
   }
 }
 

@@ -100,7 +100,9 @@ async function readParameter(transport: Transport, request: ParameterRequest): P
 /** The agent transport for these options, or why they are invalid. */
 function tryAgentTransport(
   options: AgentTransportOptions | undefined,
-): { readonly agent: AgentTransport; readonly invalid?: undefined } | { readonly agent?: undefined; readonly invalid: string } {
+):
+  | { readonly agent: AgentTransport; readonly invalid?: undefined }
+  | { readonly agent?: undefined; readonly invalid: string } {
   try {
     return { agent: agentTransport(options) };
   } catch (error) {

@@ -15,6 +15,7 @@ import {
   lazySdk,
 } from "./aws-client.js";
 import { toSecretsError } from "./aws-errors.js";
+import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "./batch.js";
 import type { BatchOptions, BatchResult, SecretRecord, SecretRequest, Transport } from "./types.js";
 
 const TRANSPORT_NAME = "sdk";
@@ -23,6 +24,8 @@ const TRANSPORT_NAME = "sdk";
 const BATCH_SIZE = 20;
 /** Upper bound on pages per batch chunk, so a misbehaving endpoint cannot loop us forever. */
 const MAX_PAGES = 100;
+/** A full ARN is the partial ARN plus `-` and the six characters Secrets Manager adds. */
+const ARN_SUFFIX_LENGTH = "-AbCdEf".length;
 
 /**
  * Options of {@link sdkTransport} that build its clients (Secrets Manager and SSM alike).
@@ -114,9 +117,14 @@ function toRecord(output: SecretValueShape, id: string): SecretRecord {
   };
 }
 
-/** Whether a returned secret answers a requested id (a name, a full ARN or a partial ARN). */
+/**
+ * Whether a returned secret answers a requested id: its name, its full ARN, or its partial ARN (the
+ * full ARN without the `-` and six characters at the end; `…:secret:prod` is not `…:secret:prod-db-AbCdEf`).
+ */
 function answers(id: string, value: SecretValueShape): boolean {
-  return id === value.Name || id === value.ARN || (value.ARN?.startsWith(`${id}-`) ?? false);
+  if (id === value.Name || id === value.ARN) return true;
+  const arn = value.ARN;
+  return arn !== undefined && arn.length === id.length + ARN_SUFFIX_LENGTH && arn.startsWith(`${id}-`);
 }
 
 /**
@@ -175,58 +183,59 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     }
   }
 
-  async function batchChunk(ids: readonly string[], options: BatchOptions): Promise<BatchResult<SecretRecord>[]> {
-    const { module, client } = await sdk.get();
+  async function batchChunk(
+    ids: readonly string[],
+    { module, client }: Awaited<ReturnType<typeof sdk.get>>,
+    options: BatchOptions,
+  ): Promise<BatchResult<SecretRecord>[]> {
     const values: SecretValueShape[] = [];
     const errors = new Map<string, SecretsError>();
     let nextToken: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const output = await client.send(
-        new module.BatchGetSecretValueCommand({ SecretIdList: [...ids], NextToken: nextToken }),
-        { abortSignal: options.signal },
-      );
-      values.push(...(output.SecretValues ?? []));
-      for (const failure of output.Errors ?? []) {
-        if (failure.SecretId === undefined) continue;
-        errors.set(
-          failure.SecretId,
-          toSecretsError(
-            { name: failure.ErrorCode, message: failure.Message },
-            { operation: "batchGetSecretValue", secretId: failure.SecretId, transport: TRANSPORT_NAME },
-          ),
+    try {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const output = await client.send(
+          new module.BatchGetSecretValueCommand({ SecretIdList: [...ids], NextToken: nextToken }),
+          { abortSignal: options.signal },
         );
+        values.push(...(output.SecretValues ?? []));
+        for (const failure of output.Errors ?? []) {
+          if (failure.SecretId === undefined) continue;
+          errors.set(
+            failure.SecretId,
+            toSecretsError(
+              { name: failure.ErrorCode, message: failure.Message },
+              { operation: "batchGetSecretValue", secretId: failure.SecretId, transport: TRANSPORT_NAME },
+            ),
+          );
+        }
+        nextToken = output.NextToken;
+        if (!nextToken) break;
       }
-      nextToken = output.NextToken;
-      if (!nextToken) break;
+    } catch (error) {
+      throw toSecretsError(error, { operation: "batchGetSecretValue", transport: TRANSPORT_NAME });
     }
     return ids.map((id): BatchResult<SecretRecord> => {
       const value = values.find((candidate) => answers(id, candidate));
       if (value) return { id, ok: true, value: toRecord(value, id) };
       const error =
-        errors.get(id) ??
-        new SecretsError({
-          code: "NOT_FOUND",
-          operation: "batchGetSecretValue",
-          secretId: id,
-          transport: TRANSPORT_NAME,
-          detail: "not in the response",
-        });
+        errors.get(id) ?? missingResultError(TRANSPORT_NAME, "batchGetSecretValue", id, "not in the response");
       return { id, ok: false, error };
     });
   }
 
+  /** BatchGetSecretValue by 20 ids, a few calls at a time; a failed call fails only its own ids. */
   async function batchGetSecretValue(
     ids: readonly string[],
     options: BatchOptions = {},
   ): Promise<BatchResult<SecretRecord>[]> {
-    const chunks: string[][] = [];
-    for (let start = 0; start < ids.length; start += BATCH_SIZE) chunks.push(ids.slice(start, start + BATCH_SIZE));
+    if (ids.length === 0) return [];
+    let loaded: Awaited<ReturnType<typeof sdk.get>>;
     try {
-      const results = await Promise.all(chunks.map((chunk) => batchChunk(chunk, options)));
-      return results.flat();
+      loaded = await sdk.get();
     } catch (error) {
       throw toSecretsError(error, { operation: "batchGetSecretValue", transport: TRANSPORT_NAME });
     }
+    return settleChunks(ids, BATCH_SIZE, CHUNK_CONCURRENCY, (chunk) => batchChunk(chunk, loaded, options));
   }
 
   return {

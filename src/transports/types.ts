@@ -58,6 +58,28 @@ export type BatchResult<T> =
 /** The SSM parameter types. */
 export type ParameterType = "String" | "StringList" | "SecureString";
 
+/**
+ * Every {@link ParameterType}, for checks at run time.
+ *
+ * @example
+ * ```ts
+ * PARAMETER_TYPES.includes('SecureString'); // true
+ * ```
+ */
+export const PARAMETER_TYPES: readonly ParameterType[] = ["String", "StringList", "SecureString"];
+
+/**
+ * Whether a value is one of the {@link PARAMETER_TYPES}.
+ *
+ * @example
+ * ```ts
+ * if (!isParameterType(body.Type)) throw malformed('unknown parameter Type');
+ * ```
+ */
+export function isParameterType(value: unknown): value is ParameterType {
+  return (PARAMETER_TYPES as readonly unknown[]).includes(value);
+}
+
 /** One read of one SSM parameter. Give at most one of `version` and `label`. */
 export interface ParameterRequest {
   /** Parameter name (`/my-app/prod/api-url`) or ARN. */
