@@ -2,7 +2,8 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretsClient, isSecretsError, type SecretsErrorCode, sdkTransport } from "../src/index.js";
-import { type AwsJsonServer, awsError } from "./helpers/aws-json-server.js";
+import { CHUNK_CONCURRENCY } from "../src/transports/batch.js";
+import { type AwsJsonHandler, type AwsJsonServer, awsError, startAwsJsonServer } from "./helpers/aws-json-server.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import {
   fakeCiphertext,
@@ -11,6 +12,7 @@ import {
   startFakeSsm,
   stringParameter,
 } from "./helpers/fake-ssm.js";
+import { countInFlight } from "./helpers/in-flight.js";
 
 const FIXTURES: SsmFixtures = {
   "/app/api-url": stringParameter("https://api.example.com"),
@@ -232,6 +234,44 @@ describe("sdkTransport GetParameters batches", () => {
 
     expect(server.calls("GetParameters")[0]?.body.WithDecryption).toBe(false);
     expect(result?.ok && result.value).toBe(fakeCiphertext("/app/db/password", 1));
+    await server.close();
+  });
+
+  /** Answers every name as a String `value-<name>`; a call holding `throttledName` is throttled. */
+  function parametersAnswering(throttledName?: string): AwsJsonHandler {
+    return (body) => {
+      const names = body.Names as string[];
+      if (throttledName !== undefined && names.includes(throttledName)) {
+        return awsError(400, "ThrottlingException", "Rate exceeded");
+      }
+      const parameters = names.map((name) => ({ Name: name, Type: "String", Value: `value-${name}` }));
+      return { body: { Parameters: parameters, InvalidParameters: [] } };
+    };
+  }
+
+  it("fails only the names of a throttled call, as THROTTLED, and keeps the other calls' values", async () => {
+    const server = await startAwsJsonServer({ GetParameters: parametersAnswering("/batch/p12") });
+    const names = Array.from({ length: 25 }, (_, index) => `/batch/p${index}`);
+
+    const results = await clientFor(server, 1).getParameters(names);
+
+    expect(results.map((result) => (result.ok ? result.value : result.error.code))).toEqual(
+      names.map((name, index) => (index >= 10 && index < 20 ? "THROTTLED" : `value-${name}`)),
+    );
+    expect(server.calls("GetParameters")).toHaveLength(3);
+    await server.close();
+  });
+
+  it(`keeps at most ${CHUNK_CONCURRENCY} GetParameters calls in flight`, async () => {
+    const counter = countInFlight(parametersAnswering());
+    const server = await startAwsJsonServer({ GetParameters: counter.handler });
+    const names = Array.from({ length: 90 }, (_, index) => `/batch/p${index}`);
+
+    const results = await clientFor(server).getParameters(names);
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(server.calls("GetParameters")).toHaveLength(9);
+    expect(counter.max()).toBe(CHUNK_CONCURRENCY);
     await server.close();
   });
 });

@@ -361,6 +361,31 @@ describe("getParameter options", () => {
       { name: "arn:aws:ssm:us-east-1:123456789012:parameter/app/flag", version: 7, label: undefined, decrypt: false },
     ]);
   });
+
+  it("keeps the colons of a secret ARN inside a reference name, and still reads a selector after it", async () => {
+    const calls: ParameterRequest[] = [];
+    const transport: Transport = {
+      name: "spy",
+      getSecretValue: () => Promise.reject(new Error("unused")),
+      getParameter: async (request) => {
+        calls.push(request);
+        return { name: request.name, type: "SecureString", value: "v" };
+      },
+    };
+    const client = createSecretsClient({ transport, cache: false });
+    const reference =
+      "/aws/reference/secretsmanager/arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-db-AbCdEf";
+
+    await client.getParameter(reference);
+    await client.getParameter(reference, { label: "AWSPREVIOUS" });
+    await client.getParameter(`${reference}:AWSPENDING`);
+
+    expect(calls.map(({ name, label }) => ({ name, label }))).toEqual([
+      { name: reference, label: undefined },
+      { name: reference, label: "AWSPREVIOUS" },
+      { name: reference, label: "AWSPENDING" },
+    ]);
+  });
 });
 
 describe("getParameters", () => {

@@ -1,10 +1,19 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSecretsClient, isSecretsError, type SecretsErrorCode, sdkTransport } from "../src/index.js";
-import { awsError } from "./helpers/aws-json-server.js";
+import {
+  createSecretsClient,
+  isSecretsError,
+  SecretsError,
+  type SecretsErrorCode,
+  sdkTransport,
+} from "../src/index.js";
+import { CHUNK_CONCURRENCY, settle, settleChunks } from "../src/transports/batch.js";
+import type { BatchResult } from "../src/transports/types.js";
+import { type AwsJsonHandler, awsError, startAwsJsonServer } from "./helpers/aws-json-server.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { fakeArn, startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
-import { CURRENT_VERSION, FIXTURES } from "./helpers/fixtures.js";
+import { CURRENT_VERSION, FIXTURES, type FixtureVersion } from "./helpers/fixtures.js";
+import { countInFlight } from "./helpers/in-flight.js";
 import { testTransport } from "./helpers/transport-contract.js";
 
 testTransport({
@@ -234,5 +243,110 @@ describe("sdkTransport batch reads", () => {
 
     expect(result?.ok).toBe(true);
     await server.close();
+  });
+
+  it("matches a partial ARN only to the secret of exactly that name, not to a longer name", async () => {
+    const current = (value: string): FixtureVersion[] => [
+      { versionId: CURRENT_VERSION, stages: ["AWSCURRENT"], value: JSON.stringify(value) },
+    ];
+    const server = await startFakeSecretsManager({ prod: current("prod"), "prod-db": current("prod-db") });
+    const secrets = createSecretsClient({
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }),
+      cache: false,
+    });
+    const partial = (name: string) => fakeArn(name).slice(0, -"-AbCdEf".length);
+
+    // The response lists prod-db first, and its ARN starts with "<partial ARN of prod>-".
+    const results = await secrets.getSecretsJson([partial("prod-db"), partial("prod")]);
+
+    expect(results.map((result) => result.ok && result.value)).toEqual(["prod-db", "prod"]);
+    await server.close();
+  });
+
+  /** Answers every id with the JSON string `value-<id>`; a call holding `throttledId` is throttled. */
+  function batchAnswering(throttledId?: string): AwsJsonHandler {
+    return (body) => {
+      const ids = body.SecretIdList as string[];
+      if (throttledId !== undefined && ids.includes(throttledId)) {
+        return awsError(400, "ThrottlingException", "Rate exceeded");
+      }
+      const values = ids.map((id) => ({ Name: id, ARN: fakeArn(id), SecretString: JSON.stringify(`value-${id}`) }));
+      return { body: { SecretValues: values, Errors: [] } };
+    };
+  }
+
+  it("fails only the ids of a throttled call, as THROTTLED, and keeps the other calls' values", async () => {
+    const server = await startAwsJsonServer({ BatchGetSecretValue: batchAnswering("batch/25") });
+    const secrets = createSecretsClient({
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1 }),
+      cache: false,
+    });
+    const ids = Array.from({ length: 45 }, (_, index) => `batch/${index}`);
+
+    const results = await secrets.getSecretsJson(ids);
+
+    expect(results.map((result) => (result.ok ? result.value : result.error.code))).toEqual(
+      ids.map((id, index) => (index >= 20 && index < 40 ? "THROTTLED" : `value-${id}`)),
+    );
+    const throttled = results[25];
+    expect(throttled?.ok === false && throttled.error.retryable).toBe(true);
+    expect(server.calls("BatchGetSecretValue")).toHaveLength(3);
+    await server.close();
+  });
+
+  it(`keeps at most ${CHUNK_CONCURRENCY} BatchGetSecretValue calls in flight`, async () => {
+    const counter = countInFlight(batchAnswering());
+    const server = await startAwsJsonServer({ BatchGetSecretValue: counter.handler });
+    const secrets = createSecretsClient({
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }),
+      cache: false,
+    });
+    const ids = Array.from({ length: 180 }, (_, index) => `batch/${index}`);
+
+    const results = await secrets.getSecretsJson(ids);
+
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(server.calls("BatchGetSecretValue")).toHaveLength(9);
+    expect(counter.max()).toBe(CHUNK_CONCURRENCY);
+    await server.close();
+  });
+});
+
+describe("batch helpers", () => {
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+  const found = (chunk: readonly string[]): BatchResult<string>[] => chunk.map((id) => ({ id, ok: true, value: id }));
+
+  it("starts the next chunk only when a running one settles, and keeps the input order", async () => {
+    const started: string[] = [];
+    const finish: (() => void)[] = [];
+    const read = (chunk: readonly string[]) =>
+      new Promise<BatchResult<string>[]>((resolve) => {
+        started.push(...chunk);
+        finish.push(() => resolve(found(chunk)));
+      });
+
+    const done = settleChunks(["a", "b", "c", "d", "e"], 1, 2, read);
+    await flush();
+    const atFirst = [...started];
+    finish[1]?.();
+    await flush();
+    const afterOne = [...started];
+    for (const release of finish) release();
+    await flush();
+    for (const release of finish) release();
+    const results = await done;
+
+    expect(atFirst).toEqual(["a", "b"]);
+    expect(afterOne).toEqual(["a", "b", "c"]);
+    expect(results.map((result) => result.id)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  it("rejects the whole read when a chunk is aborted or fails with something other than a SecretsError", async () => {
+    const aborted = new SecretsError({ code: "ABORTED", operation: "batchGetSecretValue" });
+    const bug = new TypeError("bug");
+
+    await expect(settleChunks(["a", "b"], 1, 2, async () => Promise.reject(aborted))).rejects.toBe(aborted);
+    await expect(settleChunks(["a", "b"], 1, 2, async () => Promise.reject(bug))).rejects.toBe(bug);
+    await expect(settle("a", Promise.reject(bug))).rejects.toBe(bug);
   });
 });

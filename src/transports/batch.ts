@@ -33,11 +33,7 @@ export function settle<T>(id: string, promise: Promise<T>): Promise<BatchResult<
  * Runs `run` over `items` with at most `concurrency` calls in flight, results in input order. The
  * first rejection rejects the whole run, and no further item is started after it.
  */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  run: (item: T) => Promise<R>,
-): Promise<R[]> {
+async function mapLimited<T, R>(items: readonly T[], concurrency: number, run: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
