@@ -59,3 +59,19 @@ describe("client edge cases", () => {
     expect(isSecretsError(error, "ABORTED")).toBe(true);
   });
 });
+
+describe("parameter edge cases", () => {
+  it("rejects a parameter read whose signal has fired even when the value is cached", async () => {
+    const transport = memoryTransport({}, { parameters: { "/app/url": "https://example.com" } });
+    const secrets = createSecretsClient({ transport, cache: {} });
+    await secrets.getParameter("/app/url");
+    const controller = new AbortController();
+    controller.abort();
+
+    const error = await secrets
+      .getParameter("/app/url", { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+
+    expect(isSecretsError(error, "ABORTED")).toBe(true);
+  });
+});

@@ -2,8 +2,9 @@
  * A cached transport is still a transport: {@link cachedTransport} wraps any transport, built-in or
  * custom, and caches every read method it has. The client builds one unless `cache: false`.
  */
-import { isSecretsError, SecretsError } from "../errors.js";
+import { SecretsError } from "../errors.js";
 import { deepFreeze } from "../secrets/freeze.js";
+import { missingResultError, settle } from "../transports/batch.js";
 import type {
   BatchOptions,
   BatchResult,
@@ -115,31 +116,24 @@ function untilAborted<T>(
 }
 
 /** One promise per id, each settling with that id's record or error from one batch call. */
-function shares<V>(batch: Promise<BatchResult<V>[]>, ids: readonly string[], missing: () => unknown): Promise<V>[] {
+function shares<V>(
+  batch: Promise<BatchResult<V>[]>,
+  ids: readonly string[],
+  missing: (id: string) => unknown,
+): Promise<V>[] {
   const byId = batch.then((results) => new Map(results.map((result) => [result.id, result])));
   return ids.map((id) =>
     byId.then((results) => {
       const result = results.get(id);
       if (result?.ok) return result.value;
-      throw result ? result.error : missing();
+      throw result ? result.error : missing(id);
     }),
   );
 }
 
 /** A batch outcome per id: a value or a `SecretsError`; anything else fails the batch. */
 function toBatchResults<V>(ids: readonly string[], outcomes: Promise<V>[]): Promise<BatchResult<V>[]> {
-  return Promise.all(
-    outcomes.map((outcome, index) => {
-      const id = ids[index] as string;
-      return outcome.then(
-        (value): BatchResult<V> => ({ id, ok: true, value }),
-        (error: unknown): BatchResult<V> => {
-          if (isSecretsError(error)) return { id, ok: false, error };
-          throw error;
-        },
-      );
-    }),
-  );
+  return Promise.all(outcomes.map((outcome, index) => settle(ids[index] as string, outcome)));
 }
 
 /**
@@ -202,8 +196,8 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
         }),
   );
   const loadParameters = (names: readonly string[], decrypt: boolean | undefined): Promise<ParameterRecord>[] =>
-    shares((getParameters as NonNullable<Transport["getParameters"]>).call(inner, names, { decrypt }), names, () =>
-      notReturned("getParameters", name, names),
+    shares((getParameters as NonNullable<Transport["getParameters"]>).call(inner, names, { decrypt }), names, (id) =>
+      missingResultError(name, "getParameters", id),
     );
 
   const transport: CachedTransport = {
@@ -249,8 +243,8 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
         secrets,
         ids.map((id) => ({ id, key: id, request: { id } })),
         (missing) =>
-          shares(batchGetSecretValue.call(inner, missing), missing, () =>
-            notReturned("batchGetSecretValue", name, missing),
+          shares(batchGetSecretValue.call(inner, missing), missing, (id) =>
+            missingResultError(name, "batchGetSecretValue", id),
           ),
       );
       return untilAborted(toBatchResults(ids, outcomes), signal, "batchGetSecretValue", undefined, name);
@@ -287,14 +281,4 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
     };
   }
   return transport;
-}
-
-/** A batch answered without a result for some id: the transport broke its contract. */
-function notReturned(operation: string, transport: string, ids: readonly string[]): SecretsError {
-  return new SecretsError({
-    code: "TRANSPORT",
-    operation,
-    transport,
-    detail: `the transport returned no result for one of ${ids.length} ids`,
-  });
 }

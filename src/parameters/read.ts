@@ -111,7 +111,10 @@ function parameterRecord(
   if (!transport.getParameter) {
     throw unsupportedOperation(transport.name, "getParameter", name, "Use the sdk transport (sdkTransport())");
   }
-  const hit = (transport as Partial<Pick<CachedTransport, "peekParameter">>).peekParameter?.(request);
+  // An aborted read gets its ABORTED from the transport path, not a cached value.
+  const hit = request.signal?.aborted
+    ? undefined
+    : (transport as Partial<Pick<CachedTransport, "peekParameter">>).peekParameter?.(request);
   if (options.type === undefined) return hit ?? transport.getParameter(request);
   const context = { operation: "getParameter", name, transport: transport.name };
   if (hit !== undefined) return assertParameterType(hit, options.type, context);

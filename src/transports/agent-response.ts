@@ -10,7 +10,7 @@
 import { SecretsError, type SecretsErrorCode } from "../errors.js";
 import { AgentBodyTooLarge, type AgentHttpResponse, AgentRequestTimeout } from "./agent-http.js";
 import { toSecretsError } from "./aws-errors.js";
-import type { ParameterRecord, ParameterType, SecretRecord } from "./types.js";
+import { isParameterType, type ParameterRecord, type SecretRecord } from "./types.js";
 
 /**
  * Which program answers: the open-source Secrets Manager Agent or the AWS Lambda extension.
@@ -38,7 +38,6 @@ const KNOWN_TEXT =
   /^(?:Bad Token|Not found|Not allowed|Forwarded|Connection limit exceeded|missing parameter secretId|missing secret ID|invalid refreshNow value|unknown parameter: [A-Za-z0-9_]{1,64}|an unexpected error occurred while executing request)$/;
 const AWS_NAME = /^[A-Za-z0-9_.#:-]{1,128}$/;
 const MAX_MESSAGE_CHARS = 300;
-const PARAMETER_TYPES: ReadonlySet<string> = new Set(["String", "StringList", "SecureString"]);
 
 function agentError(
   context: AgentCallContext,
@@ -128,12 +127,12 @@ export function decodeParameter(body: string, context: AgentCallContext): Parame
   const data = parameter as Record<string, unknown>;
   const type = text(data, "Type");
   const value = text(data, "Value");
-  if (type === undefined || !PARAMETER_TYPES.has(type) || value === undefined) {
+  if (!isParameterType(type) || value === undefined) {
     throw malformed(context, "Parameter has no valid Type and Value");
   }
   return {
     name: text(data, "Name") ?? context.secretId,
-    type: type as ParameterType,
+    type,
     value,
     version: typeof data.Version === "number" ? data.Version : undefined,
     arn: text(data, "ARN"),

@@ -7,6 +7,7 @@
 import { isSecretsError, SecretsError, type SecretsErrorCode, unsupportedOperation } from "../errors.js";
 import { type AgentTransport, type AgentTransportOptions, agentTokenEnv, agentTransport } from "./agent.js";
 import { resolveAgentToken } from "./agent-token.js";
+import { settleEach } from "./batch.js";
 import { type SdkTransportOptions, sdkTransport } from "./sdk.js";
 import type { BatchOptions, BatchResult, ParameterRecord, ParameterRequest, SecretRecord, Transport } from "./types.js";
 
@@ -74,21 +75,6 @@ function relabel(error: SecretsError, via: string): SecretsError {
     detail: `via ${via}${rest.startsWith(": ") ? rest : ""}`,
     cause: error,
   });
-}
-
-/** One result per id from single reads, for a backend without a batch call. */
-function settleEach<T>(ids: readonly string[], read: (id: string) => Promise<T>): Promise<BatchResult<T>[]> {
-  return Promise.all(
-    ids.map((id) =>
-      read(id).then(
-        (value): BatchResult<T> => ({ id, ok: true, value }),
-        (error: unknown): BatchResult<T> => {
-          if (error instanceof SecretsError) return { id, ok: false, error };
-          throw error;
-        },
-      ),
-    ),
-  );
 }
 
 /** One parameter read on a backend that may lack the method. */
