@@ -53,6 +53,8 @@ export type InferSchemaOutput<S extends StandardSchemaV1> = StandardSchemaV1.Inf
 
 /** Texts shorter than this are too common to be recognized as a quoted value. */
 const MIN_QUOTED_LENGTH = 4;
+/** Texts at least this long count as quoted wherever they appear, quotes or not. */
+const MIN_BARE_LENGTH = 8;
 /** Bounds on how much of the input is walked when looking for quoted values. */
 const MAX_LEAVES = 10_000;
 const MAX_DEPTH = 32;
@@ -75,7 +77,7 @@ function quotable(value: unknown, found: Set<string> = new Set(), depth = 0): Se
 /**
  * Only the path and the message are kept: some validators put the received value in other fields.
  * A message that quotes any part of the input (valibot's "received ...", zod's "Unrecognized key:
- * ...") is replaced by a fixed one.
+ * ...") is replaced by a fixed one: a short text counts when it stands in quotes, a long one anywhere.
  */
 function toIssue(issue: StandardSchemaV1.Issue, input: () => Set<string>): SecretsErrorIssue {
   const path = (issue.path ?? []).map((segment) => {
@@ -84,7 +86,11 @@ function toIssue(issue: StandardSchemaV1.Issue, input: () => Set<string>): Secre
   });
   const message = String(issue.message);
   for (const text of input()) {
-    if (message.includes(text)) return { path, message: "invalid value (the validator's message quoted it)" };
+    const quoted =
+      text.length >= MIN_BARE_LENGTH
+        ? message.includes(text)
+        : message.includes(`"${text}"`) || message.includes(`'${text}'`) || message.includes(`\`${text}\``);
+    if (quoted) return { path, message: "invalid value (the validator's message quoted it)" };
   }
   return { path, message };
 }

@@ -379,7 +379,7 @@ describe("AwsSession.assumeRole", () => {
     expectNoLeak(error);
   });
 
-  it("maps an expired parent token (ExpiredToken) to ACCESS_DENIED without leaking it", async () => {
+  it("maps an expired parent token (ExpiredToken) to CREDENTIALS without leaking it", async () => {
     sts.handle("AssumeRole", () =>
       stsError(400, "ExpiredToken", "The security token included in the request is expired"),
     );
@@ -387,7 +387,7 @@ describe("AwsSession.assumeRole", () => {
 
     const error = await rejectionOf(role.getCredentials());
 
-    expect(isSecretsError(error, "ACCESS_DENIED")).toBe(true);
+    expect(isSecretsError(error, "CREDENTIALS")).toBe(true);
     expect((error as Error).message).toContain("400 ExpiredToken");
     expectNoLeak(error);
   });
