@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // In CI, also a JSON report, from which .ci/run prints the closing "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", ["json", { outputFile: ".tmp/vitest-results.json" }]] : ["default"],
     setupFiles: ["test/setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
