@@ -83,6 +83,7 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
 
     expect(isSecretsError(error, "THROTTLED")).toBe(true);
     expect((error as { retryable: boolean }).retryable).toBe(true);
+    expectNoLeak(error);
   });
 
   const errorCases: [string, number, string, SecretsErrorCode][] = [
@@ -154,6 +155,7 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
     const error = await rejectionOf(client().getSecret("slow", { signal: AbortSignal.timeout(50) }));
 
     expect(isSecretsError(error, "ABORTED")).toBe(true);
+    expectNoLeak(error);
   });
 
   it("maps a request that outlives requestTimeoutMs to TIMEOUT", async () => {
