@@ -134,6 +134,26 @@ describe("secretwrangler get", () => {
     expect(result.stderr).toContain('Run "secretwrangler get --help"');
   });
 
+  it("exits 2 when the library refuses an argument", async () => {
+    const result = await runCli(["get-parameters-by-path", "app/prod"]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('must start with "/"');
+  });
+
+  it("refuses the memory transport, which would start empty", async () => {
+    const result = await runCli(["get", "x", "--transport", "memory"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+  });
+
+  it("sends --endpoint to the SDK fallback of auto", async () => {
+    const result = await runCli(["get", "app/text", "--transport", "auto", "--endpoint", server.endpoint]);
+
+    expect(result.stderr).toBe("");
+    expect(result.stdout.toString()).toBe(`text-${CANARY}`);
+  });
+
   it("prints help for every command", async () => {
     for (const command of ["get", "get-parameter", "get-parameters-by-path", "exec", "doctor"]) {
       const result = await runCli([command, "--help"]);
@@ -227,6 +247,27 @@ describe("secretwrangler exec", () => {
     expect(result.stderr).toContain("USERNAME is given by both --secret prod/db and --secret api/other");
     expect(result.stderr).not.toContain(CANARY);
     expect(result.stderr).not.toContain("second");
+  });
+
+  it("prefixes parameters separately from secrets", async () => {
+    const result = await runCli([
+      "exec",
+      "--secret",
+      "api/other",
+      "--prefix",
+      "DB_",
+      "--parameters",
+      "/app/prod",
+      "--parameters-prefix",
+      "CFG_",
+      ...printEnv(["DB_USERNAME", "CFG_API_URL", "API_URL"]),
+    ]);
+
+    expect(JSON.parse(result.stdout.toString())).toEqual({
+      DB_USERNAME: "second",
+      CFG_API_URL: "https://api.example.com",
+      API_URL: null,
+    });
   });
 
   it("exits with the child's exit code", async () => {

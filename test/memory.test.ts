@@ -75,3 +75,34 @@ describe("parameter edge cases", () => {
     expect(isSecretsError(error, "ABORTED")).toBe(true);
   });
 });
+
+describe("secret ids on the local transports", () => {
+  const arn = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:prod/db-AbCdEf";
+
+  it("finds a secret by its full ARN, with the suffix AWS appends", async () => {
+    const secrets = createSecretsClient({ transport: memoryTransport({ "prod/db": "x" }) });
+
+    expect(await secrets.getSecret(arn)).toBe("x");
+  });
+
+  it("invalidates a cached secret by its ARN", async () => {
+    const transport = memoryTransport({ "prod/db": "one" });
+    const secrets = createSecretsClient({ transport, cache: {} });
+    await secrets.getSecret("prod/db");
+    transport.set("prod/db", "two");
+
+    secrets.invalidate(arn);
+
+    expect(await secrets.getSecret("prod/db")).toBe("two");
+  });
+
+  it("gives an initial value a version id derived from its content, stable across instances", async () => {
+    const first = await createSecretsClient({ transport: memoryTransport({ a: "v" }) }).getSecretValue("a");
+    const second = await createSecretsClient({ transport: memoryTransport({ a: "v" }) }).getSecretValue("a");
+    const changed = await createSecretsClient({ transport: memoryTransport({ a: "w" }) }).getSecretValue("a");
+
+    expect(first.versionId).toBe(second.versionId);
+    expect(first.versionId).not.toBe(changed.versionId);
+    expect(first.versionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+});

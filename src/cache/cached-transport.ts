@@ -5,6 +5,7 @@
 import { SecretsError } from "../errors.js";
 import { deepFreeze } from "../secrets/freeze.js";
 import { missingResultError, settle } from "../transports/batch.js";
+import { secretNameCandidates } from "../transports/secret-id.js";
 import type {
   BatchOptions,
   BatchResult,
@@ -219,11 +220,14 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
       return signal === undefined ? read : untilAborted(read, signal, "getSecretValue", id, name);
     },
     invalidate(id) {
+      const names = secretNameCandidates(id);
       cache.delete((operation, entryId, value) => {
         if (entryId === id) return true;
         if (operation === "getParametersByPath") return id.startsWith(entryId);
         const record = value as Partial<SecretRecord> | undefined;
-        return record !== undefined && (record.name === id || record.arn === id);
+        return (
+          record !== undefined && (record.arn === id || (record.name !== undefined && names.includes(record.name)))
+        );
       });
     },
     clear() {

@@ -50,7 +50,7 @@ export class EnvCollector {
         code: "CONFIG",
         operation: "exec",
         detail: `${name} is given by both ${existing.source} and ${source}`,
-        hint: "Use --prefix or --env NAME=<id> to separate them",
+        hint: "Separate them with --prefix (for --secret) or --parameters-prefix, or name one with --env NAME=<id>",
       });
     }
     this.#values.set(name, { value, source });

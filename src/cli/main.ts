@@ -46,7 +46,8 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     if (!command) throw new UsageError(`unknown command "${name}"`);
     return await command(rest, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // A TypeError is the library refusing an argument (an empty id, a path without "/"): a usage error.
+    if (error instanceof UsageError || error instanceof TypeError) {
       io.stderr.write(`secretwrangler: ${error.message}\nRun "secretwrangler ${command ? `${name} ` : ""}--help".\n`);
       return EXIT_USAGE;
     }

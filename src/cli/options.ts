@@ -6,6 +6,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { SecretsError } from "../errors.js";
 import { createSecretsClient, type SecretsClient, type SecretsClientOptions } from "../secrets/client.js";
 import { AwsSession } from "../session/session.js";
+import { autoTransport } from "../transports/auto.js";
 import { TRANSPORT_ENV, type TransportSpec } from "../transports/from-env.js";
 import { sdkTransport } from "../transports/sdk.js";
 
@@ -36,7 +37,7 @@ export const COMMON_HELP: string = `Common options:
   --region <r>      AWS region (default: the SDK's resolution, e.g. AWS_REGION)
   --profile <p>     shared-config profile for the sdk transport
   --role-arn <arn>  role to assume for the sdk transport
-  --endpoint <url>  endpoint override for the sdk transport
+  --endpoint <url>  endpoint override (Secrets Manager and SSM) for the sdk transport
   -h, --help        show help`;
 
 /** The parsed common flags. */
@@ -75,9 +76,15 @@ export function sessionFromFlags(flags: CommonFlags): AwsSession | undefined {
 /** The client options the flags (or the environment) select. */
 export function clientOptionsFromFlags(flags: CommonFlags): SecretsClientOptions {
   const spec = flags.transport ?? process.env[TRANSPORT_ENV] ?? "sdk";
+  if (spec === "memory") {
+    throw new SecretsError({
+      code: "CONFIG",
+      operation: "cli",
+      detail: 'the memory transport starts empty in every run; use "file:<path>" for local values',
+    });
+  }
   const session = sessionFromFlags(flags);
-  const awsFlags = session !== undefined || flags.endpoint !== undefined;
-  if (awsFlags && spec !== "sdk" && spec !== "auto") {
+  if ((session !== undefined || flags.endpoint !== undefined) && spec !== "sdk" && spec !== "auto") {
     throw new SecretsError({
       code: "CONFIG",
       operation: "cli",
@@ -85,13 +92,9 @@ export function clientOptionsFromFlags(flags: CommonFlags): SecretsClientOptions
     });
   }
   // One read per run: a cache would only add work.
-  if (flags.endpoint !== undefined) {
-    if (spec !== "sdk") {
-      throw new SecretsError({ code: "CONFIG", operation: "cli", detail: "--endpoint applies to the sdk transport" });
-    }
-    return { transport: sdkTransport({ endpoint: flags.endpoint, session }), cache: false };
-  }
-  return { transport: spec as TransportSpec, session, cache: false };
+  if (flags.endpoint === undefined) return { transport: spec as TransportSpec, session, cache: false };
+  const sdk = { endpoint: flags.endpoint, session };
+  return { transport: spec === "auto" ? autoTransport({ sdk }) : sdkTransport(sdk), cache: false };
 }
 
 /** A cache-less client for one CLI run. */

@@ -3,8 +3,9 @@
  * labels that move the way Secrets Manager moves them (a new AWSCURRENT turns the old one into
  * AWSPREVIOUS).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { SecretsError } from "../errors.js";
+import { secretNameCandidates } from "./secret-id.js";
 import type { SecretRecord, SecretRequest } from "./types.js";
 
 /**
@@ -32,11 +33,15 @@ interface StoredVersion {
 const CURRENT = "AWSCURRENT";
 const PREVIOUS = "AWSPREVIOUS";
 
-/** The name inside a Secrets Manager ARN (`arn:aws:secretsmanager:r:a:secret:NAME-AbCdEf`). */
-function nameFromId(id: string): string {
-  const marker = ":secret:";
-  const at = id.startsWith("arn:") ? id.indexOf(marker) : -1;
-  return at === -1 ? id : id.slice(at + marker.length);
+/**
+ * A version id derived from the name and the value, shaped like the UUIDs Secrets Manager uses, so
+ * that an unchanged secret keeps its id when a file is read again.
+ */
+function contentVersionId(id: string, value: LocalSecretValue): string {
+  const hash = createHash("sha256").update(id).update("\0");
+  hash.update(value instanceof Uint8Array ? value : typeof value === "string" ? value : JSON.stringify(value));
+  const hex = hash.digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** Secrets held in memory, with versions. */
@@ -46,7 +51,7 @@ export class LocalSecretStore {
 
   constructor(transport: string, initial: Readonly<Record<string, LocalSecretValue>> = {}) {
     this.#transport = transport;
-    for (const [id, value] of Object.entries(initial)) this.set(id, value);
+    for (const [id, value] of Object.entries(initial)) this.set(id, value, { versionId: contentVersionId(id, value) });
   }
 
   /** Stores a new version of `id`, moving its staging labels off older versions. */
@@ -78,8 +83,8 @@ export class LocalSecretStore {
 
   /** The version a request asks for, or `NOT_FOUND`. */
   get(request: SecretRequest): SecretRecord {
-    const name = nameFromId(request.id);
-    const versions = this.#secrets.get(name) ?? this.#secrets.get(request.id);
+    const name = secretNameCandidates(request.id).find((candidate) => this.#secrets.has(candidate)) ?? request.id;
+    const versions = this.#secrets.get(name);
     const stage = request.versionStage ?? (request.versionId === undefined ? CURRENT : undefined);
     const version = versions?.find(
       (candidate) =>

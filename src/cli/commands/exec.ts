@@ -21,7 +21,8 @@ Options:
   --env <NAME>=<id>       a secret's whole text as variable NAME (repeatable)
   --parameters <path>     every parameter under an SSM path, relative names as variables
                           (/app/prod/db/password under /app/prod -> DB_PASSWORD) (repeatable)
-  --prefix <P>            prefix for the names made from --secret and --parameters, e.g. DB_
+  --prefix <P>            prefix for the names made from --secret, e.g. DB_
+  --parameters-prefix <P> prefix for the names made from --parameters, e.g. CFG_
 
 Injected variables override inherited ones. Two sources giving the same name is an error.
 Signals (SIGINT, SIGTERM, SIGHUP, ...) are forwarded; the exit code is the command's.
@@ -32,7 +33,7 @@ const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGH
 
 async function collect(
   client: SecretsClient,
-  sources: { secrets: string[]; env: string[]; parameters: string[]; prefix: string },
+  sources: { secrets: string[]; env: string[]; parameters: string[]; prefix: string; parametersPrefix: string },
 ): Promise<EnvCollector> {
   const collector = new EnvCollector();
   for (const id of sources.secrets) {
@@ -61,7 +62,7 @@ async function collect(
     const flat = await client.getParametersByPath(path, { shape: "flat" });
     for (const [relativeName, value] of Object.entries(flat)) {
       const text = typeof value === "string" ? value : value.join(",");
-      collector.add(envName(relativeName.split("/"), sources.prefix), text, `--parameters ${path}`);
+      collector.add(envName(relativeName.split("/"), sources.parametersPrefix), text, `--parameters ${path}`);
     }
   }
   return collector;
@@ -96,6 +97,7 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
     env: { type: "string", multiple: true },
     parameters: { type: "string", multiple: true },
     prefix: { type: "string" },
+    "parameters-prefix": { type: "string" },
   });
   if (values.help) {
     io.stdout.write(`${EXEC_HELP}\n`);
@@ -112,6 +114,7 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
       env: values.env ?? [],
       parameters: values.parameters ?? [],
       prefix: values.prefix ?? "",
+      parametersPrefix: values["parameters-prefix"] ?? "",
     });
   } finally {
     await client.close();
