@@ -36,6 +36,7 @@ beforeAll(async () => {
         "prod/db": { username: "app", password: CANARY, dbName: "orders", port: 5432, tls: { mode: "require" } },
         "api/key": `key-${CANARY}`,
         "api/other": { username: "second" },
+        "api/nul": { token: `before\u0000${CANARY}` },
       },
       parameters: {
         "/app/prod/api-url": "https://api.example.com",
@@ -154,6 +155,15 @@ describe("secretwrangler get", () => {
     expect(result.stdout.toString()).toBe(`text-${CANARY}`);
   });
 
+  it("treats names of Object.prototype members as unknown commands", async () => {
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const result = await runCli([name]);
+
+      expect(result.code, name).toBe(2);
+      expect(result.stderr, name).toContain(`unknown command "${name}"`);
+    }
+  });
+
   it("prints help for every command", async () => {
     for (const command of ["get", "get-parameter", "get-parameters-by-path", "exec", "doctor"]) {
       const result = await runCli([command, "--help"]);
@@ -270,6 +280,21 @@ describe("secretwrangler exec", () => {
     });
   });
 
+  it("refuses a value with a NUL byte by name, without printing it", async () => {
+    const result = await runCli(["exec", "--secret", "api/nul", "--", "true"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stderr).toContain("the value of TOKEN holds a NUL byte");
+    expect(result.stderr).not.toContain(CANARY);
+  });
+
+  it("refuses an --env name that is not a variable name", async () => {
+    const result = await runCli(["exec", "--env", "1 BAD=api/key", "--", "true"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stderr).not.toContain(CANARY);
+  });
+
   it("exits with the child's exit code", async () => {
     const result = await runCli(["exec", "--secret", "prod/db", "--", process.execPath, "-e", "process.exit(7)"]);
 
@@ -326,6 +351,13 @@ describe("secretwrangler doctor", () => {
     } finally {
       await agent.close();
     }
+  });
+
+  it("fails with CONFIG for an unknown transport", async () => {
+    const result = await runCli(["doctor", "--transport", "bogus"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stdout.toString()).toContain("transport:   FAIL (CONFIG) bogus");
   });
 
   it("fails with AGENT_UNREACHABLE when nothing answers on the agent's port", async () => {

@@ -195,6 +195,14 @@ describe("connectionUrl", () => {
 });
 
 describe("isDbAuthError", () => {
+  it("does not take PostgreSQL 28000 for a pg_hba.conf or SSL refusal, which new credentials cannot fix", () => {
+    const hba = Object.assign(new Error('no pg_hba.conf entry for host "10.0.0.1", user "app"'), { code: "28000" });
+    const role = Object.assign(new Error('role "app" is not permitted to log in'), { code: "28000" });
+
+    expect(isDbAuthError(hba)).toBe(false);
+    expect(isDbAuthError(role)).toBe(true);
+  });
+
   it.each<[string, unknown]>([
     ["pg: password authentication failed (28P01)", { code: "28P01", severity: "FATAL" }],
     ["pg: role does not exist / no pg_hba entry (28000)", { code: "28000" }],

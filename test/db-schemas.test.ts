@@ -369,3 +369,17 @@ describe("getDbSecret", () => {
     expectNoLeak(error);
   });
 });
+
+describe("host validation", () => {
+  const base = { engine: "postgres", username: "u", password: "p", dbname: "d" };
+
+  it.each(["db.example.com", "10.0.0.7", "::1", "[2001:db8::1]", "fe80::1%eth0"])("accepts %s", async (host) => {
+    await expect(parseDbSecret({ ...base, host })).resolves.toMatchObject({ engine: "postgres" });
+  });
+
+  it.each(["db.example.com:5432", ":::", "db example.com", "user@db"])("rejects %s", async (host) => {
+    const error = await rejectionOf(parseDbSecret({ ...base, host }));
+
+    expect(isSecretsError(error, "SCHEMA_MISMATCH")).toBe(true);
+  });
+});

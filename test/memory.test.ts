@@ -106,3 +106,23 @@ describe("secret ids on the local transports", () => {
     expect(first.versionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 });
+
+describe("extend", () => {
+  it("shares the parent's transport, keeps its own cache, and leaves the transport open on close", async () => {
+    let closed = 0;
+    const inner = memoryTransport({ key: "one" });
+    const transport = { ...inner, close: () => void closed++ };
+    const parent = createSecretsClient({ transport, cache: {} });
+    const child = parent.extend({ cache: false });
+    await parent.getSecret("key");
+    inner.set("key", "two");
+
+    const [fromParent, fromChild] = [await parent.getSecret("key"), await child.getSecret("key")];
+    await child.close();
+
+    expect([fromParent, fromChild]).toEqual(["one", "two"]);
+    expect(closed).toBe(0);
+    await parent.close();
+    expect(closed).toBe(1);
+  });
+});

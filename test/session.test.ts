@@ -303,12 +303,26 @@ describe("AwsSession.assumeRole", () => {
   });
 
   it("honours a configured refresh window", async () => {
-    const role = baseSession().assumeRole({ roleArn: ROLE_ARN, durationSeconds: 900, refreshBeforeMs: 14 * MINUTE });
+    const role = baseSession().assumeRole({ roleArn: ROLE_ARN, durationSeconds: 900, refreshBeforeMs: 7 * MINUTE });
     await role.getCredentials();
 
-    clock.advance(MINUTE + 1);
+    clock.advance(8 * MINUTE + 1);
     await role.getCredentials();
 
+    expect(sts.calls("AssumeRole")).toHaveLength(2);
+  });
+
+  it("refreshes no earlier than half the lifetime, whatever the window, so calls do not each hit STS", async () => {
+    const role = baseSession().assumeRole({ roleArn: ROLE_ARN, durationSeconds: 900, refreshBeforeMs: 20 * MINUTE });
+    await role.getCredentials();
+
+    clock.advance(MINUTE);
+    await Promise.all([role.getCredentials(), role.getCredentials()]);
+    const beforeHalf = sts.calls("AssumeRole").length;
+    clock.advance(7 * MINUTE);
+    await role.getCredentials();
+
+    expect(beforeHalf).toBe(1);
     expect(sts.calls("AssumeRole")).toHaveLength(2);
   });
 
@@ -343,10 +357,15 @@ describe("AwsSession.assumeRole", () => {
     clock.advance(12 * MINUTE);
 
     const served = await role.getCredentials();
+    const callsAfterFailure = sts.calls("AssumeRole").length;
+    const duringBackoff = await role.getCredentials();
     sts.handle("AssumeRole", sts.assumeRole);
+    clock.advance(1_001);
     const renewed = await role.getCredentials();
 
     expect(served).toBe(first);
+    expect(duringBackoff).toBe(first);
+    expect(sts.calls("AssumeRole").length - callsAfterFailure).toBe(1);
     expect(renewed.accessKeyId).toBe(sts.issued[1]?.accessKeyId);
   });
 

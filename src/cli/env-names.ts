@@ -32,6 +32,9 @@ export function flattenJson(value: unknown, path: readonly string[] = []): [stri
   return [[[...path], stringify(value)]];
 }
 
+/** A portable environment variable name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Collects variables from several sources and refuses two sources giving the same name: a silent
  * overwrite would hand a process the wrong credential.
@@ -41,8 +44,20 @@ export class EnvCollector {
 
   /** Adds a variable; throws `CONFIG` naming both sources on a collision (never the values). */
   add(name: string, value: string, source: string): void {
-    if (name === "") {
-      throw new SecretsError({ code: "CONFIG", operation: "exec", detail: `${source} gives an empty variable name` });
+    if (!ENV_NAME.test(name)) {
+      throw new SecretsError({
+        code: "CONFIG",
+        operation: "exec",
+        detail: `${source} gives "${name}", which is not a variable name (letters, digits, _; not first a digit)`,
+      });
+    }
+    if (value.includes("\0")) {
+      // No process environment can hold a NUL byte; Node's own error would quote the value.
+      throw new SecretsError({
+        code: "CONFIG",
+        operation: "exec",
+        detail: `${source}: the value of ${name} holds a NUL byte`,
+      });
     }
     const existing = this.#values.get(name);
     if (existing) {
@@ -59,10 +74,5 @@ export class EnvCollector {
   /** The collected variables. */
   toObject(): Record<string, string> {
     return Object.fromEntries([...this.#values].map(([name, entry]) => [name, entry.value]));
-  }
-
-  /** The collected names (safe to print). */
-  names(): string[] {
-    return [...this.#values.keys()];
   }
 }

@@ -41,13 +41,14 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(`${MAIN_HELP}\n`);
     return name === undefined ? EXIT_USAGE : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`);
     return await command(rest, io);
   } catch (error) {
-    // A TypeError is the library refusing an argument (an empty id, a path without "/"): a usage error.
-    if (error instanceof UsageError || error instanceof TypeError) {
+    // A TypeError without a Node error code is the library refusing an argument (an empty id, a path
+    // without "/"): a usage error. Node's own errors (ERR_...) may quote values, so they are not printed.
+    if (error instanceof UsageError || (error instanceof TypeError && !("code" in error))) {
       io.stderr.write(`secretwrangler: ${error.message}\nRun "secretwrangler ${command ? `${name} ` : ""}--help".\n`);
       return EXIT_USAGE;
     }
@@ -55,7 +56,10 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
       io.stderr.write(`secretwrangler: ${error.code}: ${error.message}\n`);
       return EXIT_CODES[error.code];
     }
-    io.stderr.write(`secretwrangler: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Only the kind of error: its message could quote a value.
+    const kind =
+      error instanceof Error ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}` : typeof error;
+    io.stderr.write(`secretwrangler: unexpected error (${kind})\n`);
     return EXIT_UNEXPECTED;
   }
 }

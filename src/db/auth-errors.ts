@@ -19,7 +19,9 @@ interface DriverErrorFields {
 function ownAuthCode(error: DriverErrorFields): string | undefined {
   const { code, errno } = error;
   // PostgreSQL / Redshift SQLSTATE (pg): invalid_password, invalid_authorization_specification.
-  if (code === "28P01" || code === "28000") return code;
+  if (code === "28P01") return code;
+  // 28000 also covers "no pg_hba.conf entry" and "SSL required", which new credentials do not fix.
+  if (code === "28000" && !/pg_hba|SSL|encryption/i.test(String(error.message ?? ""))) return code;
   // MySQL / MariaDB (mysql2, mariadb): ER_ACCESS_DENIED_ERROR.
   if (errno === 1045 || code === "ER_ACCESS_DENIED_ERROR") return "ER_ACCESS_DENIED_ERROR";
   // SQL Server: error 18456 "Login failed for user"; tedious reports it as ELOGIN without the number.

@@ -5,6 +5,7 @@
  * `engine`, extra fields) and outputs one normalized shape. Messages name what is wrong, never the
  * value: they end up in `SCHEMA_MISMATCH` errors.
  */
+import { isIPv6 } from "node:net";
 import { z } from "zod";
 import { SecretsError } from "../errors.js";
 import { canonicalEngine, DB_ENGINES, type DbEngine } from "./engines.js";
@@ -45,11 +46,20 @@ const engineSchema = z.string({ error: expected("a string") }).transform((name, 
   return engine as DbEngine;
 });
 
-const HOST = /^\[?[A-Za-z0-9._%:-]+\]?$/;
+/** A DNS name or IPv4 address: no port, no colon. */
+const HOST_NAME = /^[A-Za-z0-9._-]+$/;
+
+/** A host name, an IPv4 address, or an IPv6 address (bare or in brackets, with an optional zone). */
+function isHost(host: string): boolean {
+  if (!host.includes(":")) return HOST_NAME.test(host);
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  return isIPv6(bare.replace(/%[A-Za-z0-9._-]+$/, ""));
+}
+
 const hostSchema = z
   .string({ error: expected("a host name or IP address") })
   .trim()
-  .regex(HOST, { error: "must be a host name or IP address" })
+  .refine(isHost, { error: "must be a host name or IP address (without a port)" })
   .transform((host) => (host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host));
 
 const PORT_MESSAGE = "must be a port number from 1 to 65535 (a number or a numeric string)";

@@ -194,10 +194,13 @@ export interface SecretsClient {
     options?: ParametersByPathReadOptions & { readonly schema?: undefined },
   ): Promise<ParameterTree | ParameterMap>;
   /**
-   * A new client with these options laid over this one's.
+   * A new client with these options laid over this one's. Without a new `transport` or `session`
+   * it reads through this client's transport (its sockets and SDK client) with a cache of its own,
+   * and its `close()` only drops that cache: the transport stays this client's to close.
    * @example
    * ```ts
-   * const fresh = secrets.extend({ transport: 'agent' });
+   * const fresh = secrets.extend({ cache: { ttlMs: 10_000 } });
+   * const viaAgent = secrets.extend({ transport: 'agent' });
    * ```
    */
   extend(options: SecretsClientOptions): SecretsClient;
@@ -218,7 +221,7 @@ export interface SecretsClient {
    * ```
    */
   invalidate(id: string): void;
-  /** Releases the transport's sockets and clients. */
+  /** Releases the transport's sockets and clients (for a client from `extend()` that shares its parent's transport: only its cache). */
   close(): Promise<void>;
 }
 
@@ -238,8 +241,12 @@ class DefaultSecretsClient implements SecretsClient {
   readonly #options: SecretsClientOptions;
   readonly #derived = new WeakMap<SecretRecord, Derived>();
   readonly #cache: CachedTransport | undefined;
+  /** The transport without this client's cache: what `extend()` shares. */
+  readonly #base: Transport;
+  /** Whether `close()` closes the transport: not for one shared from a parent by `extend()`. */
+  readonly #ownsTransport: boolean;
 
-  constructor(options: SecretsClientOptions) {
+  constructor(options: SecretsClientOptions, ownsTransport = true) {
     this.#options = options;
     if (typeof options.transport === "object" && options.session !== undefined) {
       throw new SecretsError({
@@ -256,6 +263,8 @@ class DefaultSecretsClient implements SecretsClient {
     const cacheOff = options.cache === false || (options.cache === undefined && transport.cacheByDefault === false);
     this.#cache = cacheOff ? undefined : cachedTransport(transport, options.cache);
     this.transport = this.#cache ?? transport;
+    this.#base = transport;
+    this.#ownsTransport = ownsTransport;
   }
 
   /** The cached record, when one can be served without waiting: the synchronous hit path. */
@@ -326,6 +335,9 @@ class DefaultSecretsClient implements SecretsClient {
     ids: readonly string[],
     options: BatchReadOptions & { readonly schema?: StandardSchemaV1 | undefined } = {},
   ): Promise<never> {
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "")) {
+      throw new TypeError("secret ids must be an array of non-empty strings");
+    }
     const unique = [...new Set(ids)];
     const records: BatchResult<SecretRecord>[] = this.transport.batchGetSecretValue
       ? await this.transport.batchGetSecretValue(unique, { signal: options.signal })
@@ -367,7 +379,10 @@ class DefaultSecretsClient implements SecretsClient {
   }
 
   extend(options: SecretsClientOptions): SecretsClient {
-    return new DefaultSecretsClient({ ...this.#options, ...options });
+    if (options.transport !== undefined || options.session !== undefined) {
+      return new DefaultSecretsClient({ ...this.#options, ...options });
+    }
+    return new DefaultSecretsClient({ ...this.#options, ...options, transport: this.#base, session: undefined }, false);
   }
 
   clearCache(): void {
@@ -379,7 +394,8 @@ class DefaultSecretsClient implements SecretsClient {
   }
 
   async close(): Promise<void> {
-    await this.transport.close?.();
+    if (this.#ownsTransport) await this.transport.close?.();
+    else this.#cache?.clear();
   }
 }
 

@@ -32,8 +32,8 @@ export interface AwsSessionSettings {
    */
   readonly stsEndpoint?: string | undefined;
   /**
-   * Refresh temporary credentials this many milliseconds before they expire. SDK clients also
-   * re-ask 5 minutes before expiry, whatever this says.
+   * Refresh temporary credentials this many milliseconds before they expire, but no earlier than
+   * half their lifetime. SDK clients also re-ask 5 minutes before expiry, whatever this says.
    * @default 300000 (5 minutes)
    */
   readonly refreshBeforeMs?: number | undefined;
@@ -308,7 +308,11 @@ export class AwsSession implements AwsClientFactory {
       if (options.accountId === undefined || options.roleName === undefined) {
         throw configError("assumeRole", '"accountId" and "roleName" go together');
       }
-      return iamRoleArn(this.partition, options.accountId, options.roleName);
+      return iamRoleArn(
+        region === undefined ? this.partition : partitionForRegion(region),
+        options.accountId,
+        options.roleName,
+      );
     }
     const arn = parseArn(options.roleArn);
     if (arn.service !== "iam" || !arn.resource.startsWith("role/")) {

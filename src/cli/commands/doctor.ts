@@ -8,7 +8,7 @@ import { isSecretsError, type SecretsErrorCode } from "../../errors.js";
 import { AwsSession } from "../../session/session.js";
 import { agentTokenEnv, agentTransport } from "../../transports/agent.js";
 import { chooseAgentOrSdk } from "../../transports/auto.js";
-import { TRANSPORT_ENV } from "../../transports/from-env.js";
+import { resolveTransport, TRANSPORT_ENV } from "../../transports/from-env.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import { COMMON_HELP, type CommonFlags, parseCommand, sessionFromFlags } from "../options.js";
 import type { CliIo } from "../output.js";
@@ -90,7 +90,15 @@ export async function doctorCommand(args: readonly string[], io: CliIo): Promise
   const report: Report = { lines: [], firstFailure: undefined };
   const spec = values.transport ?? process.env[TRANSPORT_ENV] ?? "sdk";
   const why = values.transport ? "--transport" : process.env[TRANSPORT_ENV] ? TRANSPORT_ENV : "the default";
-  line(report, "transport", `${spec} (from ${why})`);
+  try {
+    await resolveTransport(spec).close?.();
+    line(report, "transport", `${spec} (from ${why})`);
+  } catch (error) {
+    if (!isSecretsError(error)) throw error;
+    fail(report, "transport", error.code, `${spec} (from ${why}): ${error.message}`);
+    io.stdout.write(`${report.lines.join("\n")}\n`);
+    return EXIT_CODES[error.code];
+  }
   let effective = spec;
   if (spec === "agent" || spec === "auto") {
     const choice = await checkAgent(report, spec === "agent");

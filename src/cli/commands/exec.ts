@@ -25,11 +25,19 @@ Options:
   --parameters-prefix <P> prefix for the names made from --parameters, e.g. CFG_
 
 Injected variables override inherited ones. Two sources giving the same name is an error.
-Signals (SIGINT, SIGTERM, SIGHUP, ...) are forwarded; the exit code is the command's.
+SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are forwarded; Ctrl-C (SIGINT, SIGQUIT) reaches the command
+from the terminal directly. The exit code is the command's.
 
 ${COMMON_HELP}`;
 
-const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
+/** Signals sent to this process alone (by a supervisor, `kill`): passed on to the command. */
+const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
+/**
+ * Signals a terminal sends to the whole foreground process group, the command included: not passed on
+ * (the command would get them twice, and a second Ctrl-C often means "force quit"), only kept from
+ * ending this process before the command does.
+ */
+const GROUP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGQUIT"];
 
 async function collect(
   client: SecretsClient,
@@ -72,9 +80,12 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: "inherit", env });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    const ignore = () => {};
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    for (const signal of GROUP_SIGNALS) process.on(signal, ignore);
     const cleanup = () => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+      for (const signal of GROUP_SIGNALS) process.off(signal, ignore);
     };
     child.on("error", (error) => {
       cleanup();

@@ -45,10 +45,10 @@ export async function getParameterCommand(args: readonly string[], io: CliIo): P
   }
   const name = onePositional(positionals, "parameter name");
   if (values.version !== undefined && values.label !== undefined) throw new UsageError("give --version or --label");
-  const version = values.version === undefined ? undefined : Number(values.version);
-  if (version !== undefined && !(Number.isInteger(version) && version > 0)) {
+  if (values.version !== undefined && !/^[1-9][0-9]*$/.test(values.version)) {
     throw new UsageError("--version takes a positive whole number");
   }
+  const version = values.version === undefined ? undefined : Number(values.version);
   const client = clientFromFlags(values);
   try {
     const value = await client.getParameter(name, { decrypt: !values["no-decrypt"], version, label: values.label });
