@@ -63,7 +63,8 @@ interface ParameterContractOptions {
   readonly setup: () => Promise<{ transport: Transport; cleanup?: () => Promise<void> }>;
   /** Whether the backend keeps older versions and labels. */
   readonly versions: boolean;
-  readonly cache?: false;
+  /** The client's cache option; the transport's default when absent. */
+  readonly cache?: false | Record<string, never>;
 }
 
 /** The behaviour every transport that serves parameters shares. */
@@ -77,7 +78,7 @@ function testParameterTransport(options: ParameterContractOptions): void {
       cleanup = built.cleanup;
       client = createSecretsClient({
         transport: built.transport,
-        ...(options.cache === false ? { cache: false } : {}),
+        ...(options.cache === undefined ? {} : { cache: options.cache }),
       });
     });
     afterAll(async () => {
@@ -243,33 +244,24 @@ testParameterTransport({
   },
 });
 
-testParameterTransport({
-  name: "memory",
-  versions: true,
-  cache: false,
-  async setup() {
-    const transport = memoryTransport(SECRETS);
-    for (const [name, fixture] of Object.entries(PARAMETERS)) {
-      for (const version of fixture.versions) {
-        transport.setParameter(name, localValue(fixture.type, version.value), { labels: version.labels });
-      }
+/** A memory transport holding every version of the parameter fixtures. */
+async function memoryWithParameters(): Promise<{ transport: Transport }> {
+  const transport = memoryTransport(SECRETS);
+  for (const [name, fixture] of Object.entries(PARAMETERS)) {
+    for (const version of fixture.versions) {
+      transport.setParameter(name, localValue(fixture.type, version.value), { labels: version.labels });
     }
-    return { transport };
-  },
-});
+  }
+  return { transport };
+}
+
+testParameterTransport({ name: "memory", versions: true, cache: false, setup: memoryWithParameters });
 
 testParameterTransport({
   name: "memory behind the client's cache",
   versions: true,
-  async setup() {
-    const transport = memoryTransport(SECRETS);
-    for (const [name, fixture] of Object.entries(PARAMETERS)) {
-      for (const version of fixture.versions) {
-        transport.setParameter(name, localValue(fixture.type, version.value), { labels: version.labels });
-      }
-    }
-    return { transport };
-  },
+  cache: {},
+  setup: memoryWithParameters,
 });
 
 testParameterTransport({
