@@ -24,6 +24,7 @@ import { createAgentReader } from "../src/agent/index.js";
 import { agentTransport, createSecretsClient } from "../src/index.js";
 import { startFakeSecretsManager } from "../test/helpers/fake-secrets-manager.js";
 import { BENCH_SECRET, BENCH_TOKEN } from "./agent-server.js";
+import { fmt, median, percentile, table, verdict } from "./report.js";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, "..");
@@ -31,24 +32,7 @@ const work = join(root, "node_modules", ".cache", "secretwrangler-bench-agent");
 mkdirSync(work, { recursive: true });
 const SECRET_ID = "bench/db";
 
-const fmt = (value: number, digits = 0): string =>
-  value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const us = (ns: number): string => `${fmt(ns / 1000, 1)} µs`;
-const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
-  [
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ].join("\n");
-const verdict = (met: boolean): string => (met ? "**met**" : "**NOT met**");
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
-const percentile = (values: readonly number[], share: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
-};
 const markdown: string[] = [];
 function section(title: string, body: string): void {
   console.log(`\n## ${title}\n\n${body}`);

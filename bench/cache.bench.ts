@@ -25,6 +25,7 @@ import { do_not_optimize, measure } from "mitata";
 import { z } from "zod";
 import type { SecretsClient } from "../dist/index.js";
 import { startBenchBackend } from "./cache-backend.js";
+import { fmt, percentile, table, verdict } from "./report.js";
 
 if (!existsSync(new URL("../dist/index.js", import.meta.url))) {
   throw new Error("bench/cache.bench.ts reads dist/: run `npm run build` first (npm run bench does)");
@@ -69,18 +70,7 @@ function ourClient(cache?: { ttlMs: number }): SecretsClient {
   });
 }
 
-const fmt = (value: number, digits = 0): string =>
-  value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const ms = (value: number): string => (value < 1 ? `${fmt(value * 1000)} µs` : `${fmt(value, 1)} ms`);
-const table = (head: readonly string[], rows: readonly (readonly string[])[]): string =>
-  [
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((row) => `| ${row.join(" | ")} |`),
-  ].join("\n");
-const verdict = (met: boolean): string => (met ? "**met**" : "**NOT met**");
-const percentile = (sorted: readonly number[], share: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? Number.NaN;
 const markdown: string[] = [];
 function section(title: string, body: string): void {
   console.log(`\n## ${title}\n\n${body}`);
