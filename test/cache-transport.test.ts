@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cachedTransport, createSecretsClient, isSecretsError, SecretsError } from "../src/index.js";
-import { FakeClock, scriptedBackend, settled } from "./cache-backend.js";
+import { FakeClock, scriptedBackend, settled } from "./helpers/cache-backend.js";
 import { rejectionOf } from "./helpers/canary.js";
 
 const TTL = 10_000;

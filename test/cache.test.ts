@@ -14,7 +14,7 @@ import {
   type StandardSchemaV1,
   sdkTransport,
 } from "../src/index.js";
-import { FakeClock, flush, type ScriptedBackend, scriptedBackend, settled } from "./cache-backend.js";
+import { FakeClock, flush, type ScriptedBackend, scriptedBackend, settled } from "./helpers/cache-backend.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
 import { FIXTURES } from "./helpers/fixtures.js";

@@ -11,7 +11,7 @@ import {
   SecretsError,
   type SecretsErrorCode,
   type Transport,
-} from "../src/index.js";
+} from "../../src/index.js";
 
 /** A clock the test moves by hand. */
 export class FakeClock {
