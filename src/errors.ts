@@ -126,6 +126,10 @@ export class SecretsError extends Error {
   readonly status: number | undefined;
   /** For `SCHEMA_MISMATCH`: paths and messages of the problems, never the values. */
   readonly issues: readonly SecretsErrorIssue[] | undefined;
+  /** The value-free detail the message ends with, e.g. `404 Not Found`. */
+  readonly detail: string | undefined;
+  /** What to do next, as the message says it. */
+  readonly hint: string | undefined;
 
   constructor(options: SecretsErrorOptions) {
     super(describe(options), options.cause === undefined ? undefined : { cause: options.cause });
@@ -136,6 +140,8 @@ export class SecretsError extends Error {
     this.retryable = options.retryable ?? RETRYABLE_CODES.has(options.code);
     this.status = options.status;
     this.issues = options.issues;
+    this.detail = options.detail;
+    this.hint = options.hint;
   }
 
   /** A plain, value-free view for structured loggers; `JSON.stringify(error)` uses it. */

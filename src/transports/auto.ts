@@ -62,8 +62,6 @@ export interface AutoTransportOptions {
  * message says which backend failed; the backend's own error stays the cause.
  */
 function relabel(error: SecretsError, via: string): SecretsError {
-  const marker = `(${error.code})`;
-  const rest = error.message.slice(error.message.indexOf(marker) + marker.length);
   return new SecretsError({
     code: error.code,
     operation: error.operation,
@@ -72,7 +70,8 @@ function relabel(error: SecretsError, via: string): SecretsError {
     retryable: error.retryable,
     status: error.status,
     issues: error.issues,
-    detail: `via ${via}${rest.startsWith(": ") ? rest : ""}`,
+    detail: `via ${via}${error.detail ? `: ${error.detail}` : ""}`,
+    hint: error.hint,
     cause: error,
   });
 }
