@@ -195,3 +195,18 @@ export function unsupportedOperation(
     hint,
   });
 }
+
+/**
+ * A caller passed an argument or option the library refuses (an empty id, a path without a leading
+ * `/`, a negative TTL): a programming error, not a failed read. A `TypeError`, so `instanceof
+ * TypeError` holds; the CLI reports it as a usage error. Its message names the argument, never a
+ * secret value.
+ *
+ * @example
+ * ```ts
+ * try { await secrets.getSecret(''); } catch (error) { if (error instanceof ArgumentError) usage(error.message); }
+ * ```
+ */
+export class ArgumentError extends TypeError {
+  override readonly name = "ArgumentError" as const;
+}

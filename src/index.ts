@@ -12,7 +12,7 @@ export { cachedTransport } from "./cache/cached-transport.js";
 export type { CacheErrorEvent, CacheOptions } from "./cache/options.js";
 // DB secrets (schemas, adapters, getDbSecret, connectWithDbSecret) live in "secretwrangler/db": they load zod.
 export type { SecretsErrorCode, SecretsErrorIssue, SecretsErrorOptions } from "./errors.js";
-export { isSecretsError, SecretsError } from "./errors.js";
+export { ArgumentError, isSecretsError, SecretsError } from "./errors.js";
 export type { LocalParameterValue, SetParameterOptions } from "./parameters/local-store.js";
 export type {
   ParameterKeyStyle,

@@ -59,40 +59,56 @@ const MIN_BARE_LENGTH = 8;
 const MAX_LEAVES = 10_000;
 const MAX_DEPTH = 32;
 
-/** The strings, numbers and object keys in `value`: what a validator's message could quote. */
-function quotable(value: unknown, found: Set<string> = new Set(), depth = 0): Set<string> {
-  if (found.size >= MAX_LEAVES || depth > MAX_DEPTH) return found;
+/** What a validator's message could quote: the input's strings and numbers, and its object keys. */
+interface Quotable {
+  readonly values: Set<string>;
+  readonly keys: Set<string>;
+}
+
+function quotable(value: unknown, found: Quotable = { values: new Set(), keys: new Set() }, depth = 0): Quotable {
+  if (found.values.size + found.keys.size >= MAX_LEAVES || depth > MAX_DEPTH) return found;
   if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") {
     const text = String(value);
-    if (text.length >= MIN_QUOTED_LENGTH) found.add(text);
+    if (text.length >= MIN_QUOTED_LENGTH) found.values.add(text);
   } else if (typeof value === "object" && value !== null) {
     for (const [key, child] of Object.entries(value)) {
-      if (key.length >= MIN_QUOTED_LENGTH && !Array.isArray(value)) found.add(key);
+      if (key.length >= MIN_QUOTED_LENGTH && !Array.isArray(value)) found.keys.add(key);
       quotable(child, found, depth + 1);
     }
   }
   return found;
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Whether `message` quotes `text`: a long text anywhere; a short one in quotes, or, for a value, as
+ * a whole word (valibot and arktype print numbers bare: `received 482913`). A short key counts only
+ * in quotes: field names such as `port` are what messages talk about.
+ */
+function quotes(message: string, text: string, isValue: boolean): boolean {
+  if (text.length >= MIN_BARE_LENGTH) return message.includes(text);
+  if (message.includes(`"${text}"`) || message.includes(`'${text}'`) || message.includes(`\`${text}\``)) return true;
+  return isValue && new RegExp(`(?<![A-Za-z0-9])${escapeRegExp(text)}(?![A-Za-z0-9])`).test(message);
+}
+
 /**
  * Only the path and the message are kept: some validators put the received value in other fields.
  * A message that quotes any part of the input (valibot's "received ...", zod's "Unrecognized key:
- * ...") is replaced by a fixed one: a short text counts when it stands in quotes, a long one anywhere.
+ * ...") is replaced by a fixed one.
  */
-function toIssue(issue: StandardSchemaV1.Issue, input: () => Set<string>): SecretsErrorIssue {
+function toIssue(issue: StandardSchemaV1.Issue, input: () => Quotable): SecretsErrorIssue {
   const path = (issue.path ?? []).map((segment) => {
     const key = typeof segment === "object" && segment !== null ? segment.key : segment;
     return typeof key === "number" ? key : String(key);
   });
   const message = String(issue.message);
-  for (const text of input()) {
-    const quoted =
-      text.length >= MIN_BARE_LENGTH
-        ? message.includes(text)
-        : message.includes(`"${text}"`) || message.includes(`'${text}'`) || message.includes(`\`${text}\``);
-    if (quoted) return { path, message: "invalid value (the validator's message quoted it)" };
-  }
-  return { path, message };
+  const { values, keys } = input();
+  const quoted =
+    [...values].some((text) => quotes(message, text, true)) || [...keys].some((text) => quotes(message, text, false));
+  return quoted ? { path, message: "invalid value (the validator's message quoted it)" } : { path, message };
 }
 
 /** Where a value being validated came from, for the error. */
@@ -124,7 +140,7 @@ export async function validateWithSchema<S extends StandardSchemaV1>(
   let result = standard.validate(value);
   if (result instanceof Promise) result = await result;
   if (result.issues) {
-    let texts: Set<string> | undefined;
+    let texts: Quotable | undefined;
     const input = () => {
       texts ??= quotable(value);
       return texts;

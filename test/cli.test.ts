@@ -23,12 +23,14 @@ interface CliResult {
 
 const directory = mkdtempSync(join(tmpdir(), "secretwrangler-cli-"));
 const secretsFile = join(directory, "secrets.json");
+const bigFile = join(directory, "big.json");
 let cli: string;
 let server: Awaited<ReturnType<typeof startFakeSecretsManager>>;
 
 beforeAll(async () => {
   cli = join((await builtPackage()).dir, "cli.js");
   server = await startFakeSecretsManager(FIXTURES);
+  writeFileSync(bigFile, JSON.stringify({ secrets: { "api/big": CANARY.repeat(200_000) } }));
   writeFileSync(
     secretsFile,
     JSON.stringify({
@@ -324,6 +326,46 @@ describe("secretwrangler exec", () => {
     expect(code).toBe(42);
   });
 
+  it("forwards SIGINT when stdin is not a terminal (a container's PID 1, kill -INT)", async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        "exec",
+        "--secret",
+        "prod/db",
+        "--",
+        process.execPath,
+        "-e",
+        'process.on("SIGINT", () => process.exit(43)); console.log("ready"); setTimeout(() => {}, 10000);',
+      ],
+      { env: { ...process.env, SECRETWRANGLER_TRANSPORT: `file:${secretsFile}` }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+
+    expect(code).toBe(43);
+  });
+
+  it("checks --env names before reading any secret", async () => {
+    const result = await runCli(["exec", "--env", "OK=nope", "--env", "1BAD=api/key", "--", "true"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stderr).toContain('"1BAD"');
+  });
+
+  it("reports an environment too large to start a program as CONFIG, without values", async () => {
+    const result = await runCli(["exec", "--env", "BIG=api/big", "--", "true"], {
+      SECRETWRANGLER_TRANSPORT: `file:${bigFile}`,
+    });
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stderr).toContain("the environment is too large");
+    expect(result.stderr).not.toContain(CANARY);
+  });
+
   it("fails before running anything when a secret is missing", async () => {
     const result = await runCli(["exec", "--secret", "nope", "--", process.execPath, "-e", "console.log('ran')"]);
 
@@ -351,6 +393,23 @@ describe("secretwrangler doctor", () => {
     } finally {
       await agent.close();
     }
+  });
+
+  it("fails with CONFIG for a file that is not valid JSON, without quoting it", async () => {
+    const broken = join(directory, "broken.json");
+    writeFileSync(broken, `{"secrets": {"x": "${CANARY}"`);
+
+    const result = await runCli(["doctor", "--transport", `file:${broken}`]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
+    expect(result.stdout.toString()).toContain("file:        FAIL (CONFIG)");
+    expect(result.stdout.toString()).not.toContain(CANARY);
+  });
+
+  it("refuses the same setups the other commands refuse", async () => {
+    const result = await runCli(["doctor", "--transport", "memory"]);
+
+    expect(result.code).toBe(EXIT_CODES.CONFIG);
   });
 
   it("fails with CONFIG for an unknown transport", async () => {

@@ -152,6 +152,34 @@ describe("schema issue messages that quote the input", () => {
     expectNoLeak(error);
   });
 
+  it("replaces a message that prints a short number bare, as valibot and arktype do", async () => {
+    const bare: StandardSchemaV1 = {
+      "~standard": {
+        version: 1,
+        vendor: "bare",
+        validate: () => ({ issues: [{ message: "Invalid type: Expected string but received 482913", path: ["pin"] }] }),
+      },
+    };
+
+    const error = await rejectionOf(validateWithSchema(bare, { pin: 482913, port: "x" }));
+
+    expect((error as SecretsError).issues?.[0]?.message).toBe("invalid value (the validator's message quoted it)");
+  });
+
+  it("keeps a message that only names a field", async () => {
+    const naming: StandardSchemaV1 = {
+      "~standard": {
+        version: 1,
+        vendor: "naming",
+        validate: () => ({ issues: [{ message: "port must be a number", path: ["port"] }] }),
+      },
+    };
+
+    const error = await rejectionOf(validateWithSchema(naming, { port: "x" }));
+
+    expect((error as SecretsError).issues?.[0]?.message).toBe("port must be a number");
+  });
+
   it("replaces zod's message for an unrecognized key, which quotes the key", async () => {
     const schema = z.strictObject({ user: z.string() });
 

@@ -126,3 +126,16 @@ describe("extend", () => {
     expect(closed).toBe(1);
   });
 });
+
+describe("extend chains", () => {
+  it("keeps the parent's spec and session in later extends instead of pinning its transport object", () => {
+    const session = { client: () => ({ send: async () => ({}), destroy() {} }) as never };
+    const parent = createSecretsClient({ transport: "sdk", session });
+
+    const child = parent.extend({ cache: false });
+    const grandchild = child.extend({ session });
+
+    expect(grandchild.transport.name).toBe("sdk");
+    expect(child.extend({ transport: "memory" }).transport.name).toBe("memory");
+  });
+});

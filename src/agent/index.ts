@@ -10,7 +10,7 @@
  */
 
 export type { SecretsErrorCode, SecretsErrorIssue } from "../errors.js";
-export { isSecretsError, SecretsError } from "../errors.js";
+export { ArgumentError, isSecretsError, SecretsError } from "../errors.js";
 export type { InferSchemaOutput, StandardSchemaV1 } from "../schema.js";
 export type { AgentFlavor, AgentTransport, AgentTransportOptions } from "../transports/agent.js";
 export { agentTransport } from "../transports/agent.js";

@@ -222,7 +222,8 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
     invalidate(id) {
       const names = secretNameCandidates(id);
       cache.delete((operation, entryId, value) => {
-        if (entryId === id) return true;
+        // The same secret by another id (name, ARN), also for a load whose record has not arrived.
+        if (entryId === id || secretNameCandidates(entryId).some((name) => names.includes(name))) return true;
         if (operation === "getParametersByPath") return id.startsWith(entryId);
         const record = value as Partial<SecretRecord> | undefined;
         return (

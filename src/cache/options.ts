@@ -2,6 +2,7 @@
  * The cache's options, their defaults (in one place) and the one function that checks and fills
  * them.
  */
+import { ArgumentError } from "../errors.js";
 import { coarseClock } from "./clock.js";
 
 /**
@@ -104,7 +105,7 @@ const DEFAULTS = {
 function milliseconds(options: CacheOptions, name: keyof CacheOptions, fallback: number, positive = false): number {
   const value = options[name] ?? fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw new TypeError(
+    throw new ArgumentError(
       `cache.${name} must be a finite number of milliseconds${positive ? " above 0" : ", 0 or more"}, got ${String(value)}`,
     );
   }
@@ -114,19 +115,19 @@ function milliseconds(options: CacheOptions, name: keyof CacheOptions, fallback:
 /** Checks the options (a `TypeError` names the bad one) and fills the defaults. */
 export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCacheOptions {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("cache must be an options object or false");
+    throw new ArgumentError("cache must be an options object or false");
   }
   const ttlMs = milliseconds(options, "ttlMs", DEFAULTS.ttlMs, true);
   const maxEntries = options.maxEntries ?? DEFAULTS.maxEntries;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    throw new TypeError(`cache.maxEntries must be a whole number above 0, got ${String(maxEntries)}`);
+    throw new ArgumentError(`cache.maxEntries must be a whole number above 0, got ${String(maxEntries)}`);
   }
   const refreshAheadMs = milliseconds(options, "refreshAheadMs", ttlMs * DEFAULTS.refreshAheadShare);
-  if (refreshAheadMs > ttlMs) throw new TypeError("cache.refreshAheadMs must not exceed cache.ttlMs");
+  if (refreshAheadMs > ttlMs) throw new ArgumentError("cache.refreshAheadMs must not exceed cache.ttlMs");
   const backoffMs = milliseconds(options, "backoffMs", DEFAULTS.backoffMs, true);
   for (const name of ["onError", "clock"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
-      throw new TypeError(`cache.${name} must be a function`);
+      throw new ArgumentError(`cache.${name} must be a function`);
     }
   }
   return {

@@ -35,6 +35,17 @@ export function flattenJson(value: unknown, path: readonly string[] = []): [stri
 /** A portable environment variable name. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Throws `CONFIG` unless `name` is a portable variable name. */
+export function assertEnvName(name: string, source: string): void {
+  if (!ENV_NAME.test(name)) {
+    throw new SecretsError({
+      code: "CONFIG",
+      operation: "exec",
+      detail: `${source} gives "${name}", which is not a variable name (letters, digits, _; not first a digit)`,
+    });
+  }
+}
+
 /**
  * Collects variables from several sources and refuses two sources giving the same name: a silent
  * overwrite would hand a process the wrong credential.
@@ -44,13 +55,7 @@ export class EnvCollector {
 
   /** Adds a variable; throws `CONFIG` naming both sources on a collision (never the values). */
   add(name: string, value: string, source: string): void {
-    if (!ENV_NAME.test(name)) {
-      throw new SecretsError({
-        code: "CONFIG",
-        operation: "exec",
-        detail: `${source} gives "${name}", which is not a variable name (letters, digits, _; not first a digit)`,
-      });
-    }
+    assertEnvName(name, source);
     if (value.includes("\0")) {
       // No process environment can hold a NUL byte; Node's own error would quote the value.
       throw new SecretsError({

@@ -1,5 +1,5 @@
 /** The CLI's dispatcher: picks the command, runs it, and turns errors into one stderr line and an exit code. */
-import { isSecretsError } from "../errors.js";
+import { ArgumentError, isSecretsError } from "../errors.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
 import { getCommand } from "./commands/get.js";
@@ -46,9 +46,9 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
     if (!command) throw new UsageError(`unknown command "${name}"`);
     return await command(rest, io);
   } catch (error) {
-    // A TypeError without a Node error code is the library refusing an argument (an empty id, a path
-    // without "/"): a usage error. Node's own errors (ERR_...) may quote values, so they are not printed.
-    if (error instanceof UsageError || (error instanceof TypeError && !("code" in error))) {
+    // The library refusing an argument (an empty id, a path without "/") is a usage error. Any other
+    // error's message may quote a value (Node's and V8's do), so it is not printed.
+    if (error instanceof UsageError || error instanceof ArgumentError) {
       io.stderr.write(`secretwrangler: ${error.message}\nRun "secretwrangler ${command ? `${name} ` : ""}--help".\n`);
       return EXIT_USAGE;
     }

@@ -75,7 +75,7 @@ export function sessionFromFlags(flags: CommonFlags): AwsSession | undefined {
 
 /** The client options the flags (or the environment) select. */
 export function clientOptionsFromFlags(flags: CommonFlags): SecretsClientOptions {
-  const spec = flags.transport ?? process.env[TRANSPORT_ENV] ?? "sdk";
+  const spec = (flags.transport ?? process.env[TRANSPORT_ENV] ?? "sdk").trim();
   if (spec === "memory") {
     throw new SecretsError({
       code: "CONFIG",

@@ -3,7 +3,7 @@
  * that move between versions, `/aws/reference/secretsmanager/<id>` names answered from the
  * transport's secrets, and path reads.
  */
-import { SecretsError } from "../errors.js";
+import { ArgumentError, SecretsError } from "../errors.js";
 import type { LocalSecretStore } from "../transports/memory-store.js";
 import {
   type BatchResult,
@@ -57,7 +57,7 @@ interface StoredParameter {
 
 function listText(name: string, items: readonly unknown[]): string {
   if (items.some((item) => typeof item !== "string" || item.includes(","))) {
-    throw new TypeError(`parameter "${name}": StringList items must be strings without commas`);
+    throw new ArgumentError(`parameter "${name}": StringList items must be strings without commas`);
   }
   return items.join(",");
 }
@@ -72,7 +72,7 @@ function normalize(name: string, value: LocalParameterValue): { type: ParameterT
     if (typeof typed.value === "string") return { type, value: typed.value };
     if (type === "StringList" && Array.isArray(typed.value)) return { type, value: listText(name, typed.value) };
   }
-  throw new TypeError(
+  throw new ArgumentError(
     `parameter "${name}": expected a string, a string array or { type: "String" | "StringList" | "SecureString", value }`,
   );
 }
@@ -110,13 +110,13 @@ export class LocalParameterStore {
   /** Stores a new version of `name` (version 1, 2, ...), moving the given labels onto it. */
   set(name: string, value: LocalParameterValue, options: SetParameterOptions = {}): void {
     if (typeof name !== "string" || name === "" || name.includes(":")) {
-      throw new TypeError("parameter name must be a non-empty string without ':'");
+      throw new ArgumentError("parameter name must be a non-empty string without ':'");
     }
     const content = normalize(name, value);
     const labels = new Set(options.labels ?? []);
     for (const label of labels) {
       if (typeof label !== "string" || label === "" || /^\d/.test(label)) {
-        throw new TypeError(`parameter "${name}": labels must be non-empty and must not begin with a number`);
+        throw new ArgumentError(`parameter "${name}": labels must be non-empty and must not begin with a number`);
       }
     }
     const versions = this.#parameters.get(name) ?? [];

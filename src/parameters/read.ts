@@ -4,7 +4,7 @@
  * any) and checks and fills the options in one place.
  */
 import type { CachedTransport } from "../cache/cached-transport.js";
-import { SecretsError, unsupportedOperation } from "../errors.js";
+import { ArgumentError, SecretsError, unsupportedOperation } from "../errors.js";
 import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../schema.js";
 import { deepFreeze } from "../secrets/freeze.js";
 import { missingResultError, settleEach } from "../transports/batch.js";
@@ -37,16 +37,16 @@ const DEFAULTS = {
 
 function oneOf(option: string, value: unknown, allowed: readonly string[]): void {
   if (value !== undefined && !allowed.includes(value as string)) {
-    throw new TypeError(`"${option}" must be ${allowed.map((item) => `"${item}"`).join(" or ")}`);
+    throw new ArgumentError(`"${option}" must be ${allowed.map((item) => `"${item}"`).join(" or ")}`);
   }
 }
 
 function assertName(name: unknown, what = "parameter name"): asserts name is string {
-  if (typeof name !== "string" || name === "") throw new TypeError(`${what} must be a non-empty string`);
+  if (typeof name !== "string" || name === "") throw new ArgumentError(`${what} must be a non-empty string`);
 }
 
 function optionalBoolean(option: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== "boolean") throw new TypeError(`"${option}" must be a boolean`);
+  if (value !== undefined && typeof value !== "boolean") throw new ArgumentError(`"${option}" must be a boolean`);
   return value;
 }
 
@@ -59,10 +59,10 @@ function parameterRequest(
   const { name, version: nameVersion, label: nameLabel } = splitSelector(requested);
   const { version, label } = options;
   if (version !== undefined && !(Number.isInteger(version) && version >= 1)) {
-    throw new TypeError('"version" must be a positive integer');
+    throw new ArgumentError('"version" must be a positive integer');
   }
   if (label !== undefined && (typeof label !== "string" || label === "")) {
-    throw new TypeError('"label" must be a non-empty string');
+    throw new ArgumentError('"label" must be a non-empty string');
   }
   const selectors =
     Number(version !== undefined) +
@@ -70,7 +70,7 @@ function parameterRequest(
     Number(nameVersion !== undefined) +
     Number(nameLabel !== undefined);
   if (selectors > 1) {
-    throw new TypeError('give at most one of "version", "label" and a ":selector" in the name');
+    throw new ArgumentError('give at most one of "version", "label" and a ":selector" in the name');
   }
   oneOf("type", options.type, PARAMETER_TYPES);
   return {
@@ -153,7 +153,7 @@ export async function readParameters(
   names: readonly string[],
   options: ParametersReadOptions = {},
 ): Promise<BatchResult<string | string[]>[]> {
-  if (!Array.isArray(names)) throw new TypeError("parameter names must be an array of non-empty strings");
+  if (!Array.isArray(names)) throw new ArgumentError("parameter names must be an array of non-empty strings");
   for (const name of names) assertName(name);
   const decrypt = optionalBoolean("decrypt", options.decrypt) ?? DEFAULTS.decrypt;
   const unique = [...new Set(names)];
@@ -199,7 +199,7 @@ export async function readParametersByPath(
   options: ParametersByPathReadOptions = {},
 ): Promise<ParameterTree | ParameterMap | InferSchemaOutput<StandardSchemaV1>> {
   assertName(path, "parameter path");
-  if (!path.startsWith("/")) throw new TypeError('parameter path must start with "/"');
+  if (!path.startsWith("/")) throw new ArgumentError('parameter path must start with "/"');
   oneOf("shape", options.shape, ["tree", "flat"]);
   oneOf("keys", options.keys, ["preserve", "camelCase"]);
   const recursive = optionalBoolean("recursive", options.recursive) ?? DEFAULTS.recursive;

@@ -4,7 +4,7 @@
  */
 import { type CachedTransport, cachedTransport } from "../cache/cached-transport.js";
 import type { CacheOptions } from "../cache/options.js";
-import { SecretsError } from "../errors.js";
+import { ArgumentError, SecretsError } from "../errors.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../parameters/read.js";
 import type {
   ParameterMap,
@@ -246,7 +246,12 @@ class DefaultSecretsClient implements SecretsClient {
   /** Whether `close()` closes the transport: not for one shared from a parent by `extend()`. */
   readonly #ownsTransport: boolean;
 
-  constructor(options: SecretsClientOptions, ownsTransport = true) {
+  /**
+   * @param shared - the parent's transport, for a client from `extend()` without a new transport or
+   *   session: read through it, never close it. `options` stay as given, so later `extend()` calls
+   *   still see the parent's spec and session.
+   */
+  constructor(options: SecretsClientOptions, shared?: Transport) {
     this.#options = options;
     if (typeof options.transport === "object" && options.session !== undefined) {
       throw new SecretsError({
@@ -257,14 +262,15 @@ class DefaultSecretsClient implements SecretsClient {
       });
     }
     const transport =
-      typeof options.transport === "object"
+      shared ??
+      (typeof options.transport === "object"
         ? options.transport
-        : resolveTransport(options.transport, { session: options.session });
+        : resolveTransport(options.transport, { session: options.session }));
     const cacheOff = options.cache === false || (options.cache === undefined && transport.cacheByDefault === false);
     this.#cache = cacheOff ? undefined : cachedTransport(transport, options.cache);
     this.transport = this.#cache ?? transport;
     this.#base = transport;
-    this.#ownsTransport = ownsTransport;
+    this.#ownsTransport = shared === undefined;
   }
 
   /** The cached record, when one can be served without waiting: the synchronous hit path. */
@@ -336,7 +342,7 @@ class DefaultSecretsClient implements SecretsClient {
     options: BatchReadOptions & { readonly schema?: StandardSchemaV1 | undefined } = {},
   ): Promise<never> {
     if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "")) {
-      throw new TypeError("secret ids must be an array of non-empty strings");
+      throw new ArgumentError("secret ids must be an array of non-empty strings");
     }
     const unique = [...new Set(ids)];
     const records: BatchResult<SecretRecord>[] = this.transport.batchGetSecretValue
@@ -382,7 +388,7 @@ class DefaultSecretsClient implements SecretsClient {
     if (options.transport !== undefined || options.session !== undefined) {
       return new DefaultSecretsClient({ ...this.#options, ...options });
     }
-    return new DefaultSecretsClient({ ...this.#options, ...options, transport: this.#base, session: undefined }, false);
+    return new DefaultSecretsClient({ ...this.#options, ...options }, this.#base);
   }
 
   clearCache(): void {

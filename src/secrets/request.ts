@@ -1,4 +1,5 @@
 /** Builds the request a transport gets from a caller's id and read options. */
+import { ArgumentError } from "../errors.js";
 import type { SecretRequest, SecretVersionOptions } from "../transports/types.js";
 
 /** The read options a request carries: version, cancellation and freshness. */
@@ -16,7 +17,7 @@ export function secretRequest(
   id: string,
   options: SecretRequestOptions = {},
 ): SecretRequest & Pick<SecretRequestOptions, "maxAgeMs"> {
-  if (typeof id !== "string" || id === "") throw new TypeError("secret id must be a non-empty string");
+  if (typeof id !== "string" || id === "") throw new ArgumentError("secret id must be a non-empty string");
   return {
     id,
     versionId: options.versionId,

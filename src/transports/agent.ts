@@ -9,7 +9,7 @@
 import { isIP } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { jitteredBackoff } from "../backoff.js";
-import { SecretsError } from "../errors.js";
+import { ArgumentError, SecretsError } from "../errors.js";
 import { type AgentHttp, type AgentHttpResponse, createAgentHttp } from "./agent-http.js";
 import {
   type AgentCallContext,
@@ -149,7 +149,7 @@ function isLoopbackHost(host: string): boolean {
 function integerOption(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`agentTransport: "${name}" must be an integer from ${min} to ${max}`);
+    throw new ArgumentError(`agentTransport: "${name}" must be an integer from ${min} to ${max}`);
   }
   return value;
 }
@@ -178,7 +178,7 @@ export function agentTokenEnv(options: AgentTransportOptions): readonly string[]
 function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOptions {
   const host = (options.host ?? DEFAULTS.host).replace(/^\[(.*)\]$/, "$1");
   if (host === "" || /[/\s@?#]/.test(host) || (host.includes(":") && isIP(host) !== 6)) {
-    throw new TypeError('agentTransport: "host" must be a host name or IP address, without scheme or port');
+    throw new ArgumentError('agentTransport: "host" must be a host name or IP address, without scheme or port');
   }
   if (!isLoopbackHost(host) && options.allowRemoteHost !== true) {
     throw new SecretsError({
@@ -191,17 +191,17 @@ function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOption
   }
   const header = options.header ?? DEFAULTS.header;
   if (!HTTP_TOKEN.test(header) || header.toLowerCase() === "x-forwarded-for") {
-    throw new TypeError('agentTransport: "header" must be a valid HTTP header name other than X-Forwarded-For');
+    throw new ArgumentError('agentTransport: "header" must be a valid HTTP header name other than X-Forwarded-For');
   }
   if (options.token !== undefined && typeof options.token !== "string") {
-    throw new TypeError('agentTransport: "token" must be a string');
+    throw new ArgumentError('agentTransport: "token" must be a string');
   }
   const tokenEnv = agentTokenEnv(options);
   if (tokenEnv.length === 0 || tokenEnv.some((name) => typeof name !== "string" || name === "")) {
-    throw new TypeError('agentTransport: "tokenEnv" must name at least one variable');
+    throw new ArgumentError('agentTransport: "tokenEnv" must name at least one variable');
   }
   if (options.flavor !== undefined && options.flavor !== "agent" && options.flavor !== "lambda-extension") {
-    throw new TypeError('agentTransport: "flavor" must be "agent" or "lambda-extension"');
+    throw new ArgumentError('agentTransport: "flavor" must be "agent" or "lambda-extension"');
   }
   return {
     host,

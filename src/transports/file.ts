@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { SecretsError } from "../errors.js";
+import { ArgumentError, SecretsError } from "../errors.js";
 import { LocalParameterStore, type LocalParameterValue, localParameterMethods } from "../parameters/local-store.js";
 import { LocalSecretStore, type LocalSecretValue } from "./memory-store.js";
 import type { SecretRecord, SecretRequest, Transport } from "./types.js";
@@ -102,7 +102,7 @@ function load(path: string): FileStores {
  */
 export function fileTransport(path: string): Transport {
   if (typeof path !== "string" || path === "") {
-    throw new TypeError('fileTransport: "path" must be a non-empty string');
+    throw new ArgumentError('fileTransport: "path" must be a non-empty string');
   }
   const absolute = resolve(path);
   let store: FileStores | undefined;

@@ -3,7 +3,7 @@
  * labels that move the way Secrets Manager moves them (a new AWSCURRENT turns the old one into
  * AWSPREVIOUS).
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { SecretsError } from "../errors.js";
 import { secretNameCandidates } from "./secret-id.js";
 import type { SecretRecord, SecretRequest } from "./types.js";
@@ -33,12 +33,17 @@ interface StoredVersion {
 const CURRENT = "AWSCURRENT";
 const PREVIOUS = "AWSPREVIOUS";
 
+/** The per-process key of {@link contentVersionId}, made on first use. */
+let versionKey: Buffer | undefined;
+
 /**
  * A version id derived from the name and the value, shaped like the UUIDs Secrets Manager uses, so
- * that an unchanged secret keeps its id when a file is read again.
+ * that an unchanged secret keeps its id when a file is read again. Keyed (HMAC with a random
+ * per-process key), so a logged version id cannot be used to guess a short value offline.
  */
 function contentVersionId(id: string, value: LocalSecretValue): string {
-  const hash = createHash("sha256").update(id).update("\0");
+  versionKey ??= randomBytes(32);
+  const hash = createHmac("sha256", versionKey).update(id).update("\0");
   hash.update(value instanceof Uint8Array ? value : typeof value === "string" ? value : JSON.stringify(value));
   const hex = hash.digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;

@@ -3,14 +3,14 @@
  * token is found, which credentials, region and partition the AWS session resolves, and who the
  * caller is. Prints no secret, key or token.
  */
-import { statSync } from "node:fs";
 import { isSecretsError, type SecretsErrorCode } from "../../errors.js";
+import type { SecretsClient } from "../../secrets/client.js";
 import { AwsSession } from "../../session/session.js";
 import { agentTokenEnv, agentTransport } from "../../transports/agent.js";
 import { chooseAgentOrSdk } from "../../transports/auto.js";
-import { resolveTransport, TRANSPORT_ENV } from "../../transports/from-env.js";
+import { TRANSPORT_ENV } from "../../transports/from-env.js";
 import { EXIT_CODES } from "../exit-codes.js";
-import { COMMON_HELP, type CommonFlags, parseCommand, sessionFromFlags } from "../options.js";
+import { COMMON_HELP, type CommonFlags, clientFromFlags, parseCommand, sessionFromFlags } from "../options.js";
 import type { CliIo } from "../output.js";
 
 /** Help text of `doctor`. */
@@ -88,14 +88,18 @@ export async function doctorCommand(args: readonly string[], io: CliIo): Promise
     return values.help ? 0 : 2;
   }
   const report: Report = { lines: [], firstFailure: undefined };
-  const spec = values.transport ?? process.env[TRANSPORT_ENV] ?? "sdk";
+  const spec = (values.transport ?? process.env[TRANSPORT_ENV] ?? "sdk").trim();
+  // Control characters would forge report lines.
+  const shown = spec.replace(/[\u0000-\u001f\u007f]/g, "?");
   const why = values.transport ? "--transport" : process.env[TRANSPORT_ENV] ? TRANSPORT_ENV : "the default";
+  let client: SecretsClient;
   try {
-    await resolveTransport(spec).close?.();
-    line(report, "transport", `${spec} (from ${why})`);
+    // The same checks as every other command: the spec, and which flags go with it.
+    client = clientFromFlags(values);
+    line(report, "transport", `${shown} (from ${why})`);
   } catch (error) {
     if (!isSecretsError(error)) throw error;
-    fail(report, "transport", error.code, `${spec} (from ${why}): ${error.message}`);
+    fail(report, "transport", error.code, `${shown} (from ${why}): ${error.message}`);
     io.stdout.write(`${report.lines.join("\n")}\n`);
     return EXIT_CODES[error.code];
   }
@@ -108,14 +112,17 @@ export async function doctorCommand(args: readonly string[], io: CliIo): Promise
     }
   }
   if (spec.startsWith("file:")) {
-    const path = spec.slice("file:".length);
     try {
-      statSync(path);
-      line(report, "file", `${path} exists`);
-    } catch {
-      fail(report, "file", "CONFIG", `${path} cannot be read`);
+      // A read of an id no file holds: NOT_FOUND means the file is there and well-formed.
+      await client.getSecret("secretwrangler-doctor-probe");
+      line(report, "file", "readable");
+    } catch (error) {
+      if (!isSecretsError(error)) throw error;
+      if (error.code === "NOT_FOUND") line(report, "file", "readable and well-formed");
+      else fail(report, "file", error.code, error.message);
     }
   }
+  await client.close();
   if (effective === "sdk") await checkAws(report, values);
   io.stdout.write(`${report.lines.join("\n")}\n`);
   return report.firstFailure === undefined ? 0 : EXIT_CODES[report.firstFailure];

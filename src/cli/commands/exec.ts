@@ -2,11 +2,11 @@
  * `secretwrangler exec ... -- <command>`: runs a command with secrets (and parameters) injected as
  * environment variables. Prints no value; forwards signals; exits with the child's code.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
 import { SecretsError } from "../../errors.js";
 import type { SecretsClient } from "../../secrets/client.js";
-import { EnvCollector, envName, flattenJson } from "../env-names.js";
+import { assertEnvName, EnvCollector, envName, flattenJson } from "../env-names.js";
 import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
 import type { CliIo } from "../output.js";
 
@@ -25,23 +25,30 @@ Options:
   --parameters-prefix <P> prefix for the names made from --parameters, e.g. CFG_
 
 Injected variables override inherited ones. Two sources giving the same name is an error.
-SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are forwarded; Ctrl-C (SIGINT, SIGQUIT) reaches the command
-from the terminal directly. The exit code is the command's.
+SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are forwarded, and SIGINT and SIGQUIT too unless stdin is a
+terminal (whose Ctrl-C reaches the command directly). The exit code is the command's.
 
 ${COMMON_HELP}`;
 
 /** Signals sent to this process alone (by a supervisor, `kill`): passed on to the command. */
 const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"];
 /**
- * Signals a terminal sends to the whole foreground process group, the command included: not passed on
- * (the command would get them twice, and a second Ctrl-C often means "force quit"), only kept from
- * ending this process before the command does.
+ * Signals a terminal also sends to the whole foreground process group, the command included. Under a
+ * terminal they are not passed on (the command would get them twice, and a second Ctrl-C often means
+ * "force quit"), only kept from ending this process first. Without one (a container's PID 1, `kill
+ * -INT`, a supervisor), nothing else delivers them to the command: they are passed on.
  */
-const GROUP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGQUIT"];
+const TERMINAL_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGQUIT"];
 
 async function collect(
   client: SecretsClient,
-  sources: { secrets: string[]; env: string[]; parameters: string[]; prefix: string; parametersPrefix: string },
+  sources: {
+    secrets: string[];
+    env: { name: string; id: string }[];
+    parameters: string[];
+    prefix: string;
+    parametersPrefix: string;
+  },
 ): Promise<EnvCollector> {
   const collector = new EnvCollector();
   for (const id of sources.secrets) {
@@ -59,13 +66,7 @@ async function collect(
       collector.add(envName(path, sources.prefix), value, `--secret ${id}`);
     }
   }
-  for (const pair of sources.env) {
-    const at = pair.indexOf("=");
-    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--env expects NAME=<id>, got "${pair}"`);
-    const name = pair.slice(0, at);
-    const id = pair.slice(at + 1);
-    collector.add(name, await client.getSecret(id), `--env ${name}`);
-  }
+  for (const { name, id } of sources.env) collector.add(name, await client.getSecret(id), `--env ${name}`);
   for (const path of sources.parameters) {
     const flat = await client.getParametersByPath(path, { shape: "flat" });
     for (const [relativeName, value] of Object.entries(flat)) {
@@ -78,14 +79,28 @@ async function collect(
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: "inherit", env });
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, { stdio: "inherit", env });
+    } catch (error) {
+      // E2BIG and friends are thrown at once; their messages may quote the environment.
+      const code = (error as { code?: unknown }).code;
+      reject(
+        new SecretsError({
+          code: "CONFIG",
+          operation: "exec",
+          detail: `cannot run "${command}"${code === "E2BIG" ? ": the environment is too large" : ` (${String(code)})`}`,
+        }),
+      );
+      return;
+    }
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    const ignore = () => {};
+    const onTerminalSignal = process.stdin.isTTY ? () => {} : forward;
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
-    for (const signal of GROUP_SIGNALS) process.on(signal, ignore);
+    for (const signal of TERMINAL_SIGNALS) process.on(signal, onTerminalSignal);
     const cleanup = () => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
-      for (const signal of GROUP_SIGNALS) process.off(signal, ignore);
+      for (const signal of TERMINAL_SIGNALS) process.off(signal, onTerminalSignal);
     };
     child.on("error", (error) => {
       cleanup();
@@ -116,13 +131,21 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
   }
   if (positionals.length > 0) throw new UsageError(`put the command after "--": exec [options] -- ${positionals[0]}`);
   const [program, ...programArgs] = command;
-  if (program === undefined) throw new UsageError('exec needs a command after "--"');
+  if (program === undefined || program === "") throw new UsageError('exec needs a command after "--"');
+  // Checked before any read, so a typo costs no secret fetch.
+  const env = (values.env ?? []).map((pair) => {
+    const at = pair.indexOf("=");
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--env expects NAME=<id>, got "${pair}"`);
+    const name = pair.slice(0, at);
+    assertEnvName(name, `--env ${name}`);
+    return { name, id: pair.slice(at + 1) };
+  });
   const client = clientFromFlags(values);
   let collector: EnvCollector;
   try {
     collector = await collect(client, {
       secrets: values.secret ?? [],
-      env: values.env ?? [],
+      env,
       parameters: values.parameters ?? [],
       prefix: values.prefix ?? "",
       parametersPrefix: values["parameters-prefix"] ?? "",
