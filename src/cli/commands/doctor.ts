@@ -89,8 +89,8 @@ export async function doctorCommand(args: readonly string[], io: CliIo): Promise
   }
   const report: Report = { lines: [], firstFailure: undefined };
   const spec = (values.transport ?? process.env[TRANSPORT_ENV] ?? "sdk").trim();
-  // Control characters would forge report lines.
-  const shown = spec.replace(/[\u0000-\u001f\u007f]/g, "?");
+  // Escaped: control characters would forge report lines.
+  const shown = JSON.stringify(spec).slice(1, -1);
   const why = values.transport ? "--transport" : process.env[TRANSPORT_ENV] ? TRANSPORT_ENV : "the default";
   let client: SecretsClient;
   try {
