@@ -303,48 +303,26 @@ describe("secretwrangler exec", () => {
     expect(result.code).toBe(7);
   });
 
-  it("forwards SIGTERM to the child and exits with the child's code", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        cli,
-        "exec",
-        "--secret",
-        "prod/db",
-        "--",
-        process.execPath,
-        "-e",
-        'process.on("SIGTERM", () => process.exit(42)); console.log("ready"); setTimeout(() => {}, 10000);',
-      ],
-      { env: { ...process.env, SECRETWRANGLER_TRANSPORT: `file:${secretsFile}` }, stdio: ["ignore", "pipe", "pipe"] },
-    );
+  /** Runs `exec` around a program that exits with `code` on `signal`, sends the signal once it is ready. */
+  async function exitCodeAfter(signal: NodeJS.Signals, code: number): Promise<number | null> {
+    const program = `process.on("${signal}", () => process.exit(${code})); console.log("ready"); setTimeout(() => {}, 10000);`;
+    const child = spawn(process.execPath, [cli, "exec", "--secret", "prod/db", "--", process.execPath, "-e", program], {
+      env: { ...process.env, SECRETWRANGLER_TRANSPORT: `file:${secretsFile}` },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.kill(signal);
+    return new Promise((resolve) => child.on("exit", resolve));
+  }
 
-    child.kill("SIGTERM");
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  it("forwards SIGTERM to the child and exits with the child's code", async () => {
+    const code = await exitCodeAfter("SIGTERM", 42);
 
     expect(code).toBe(42);
   });
 
   it("forwards SIGINT when stdin is not a terminal (a container's PID 1, kill -INT)", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        cli,
-        "exec",
-        "--secret",
-        "prod/db",
-        "--",
-        process.execPath,
-        "-e",
-        'process.on("SIGINT", () => process.exit(43)); console.log("ready"); setTimeout(() => {}, 10000);',
-      ],
-      { env: { ...process.env, SECRETWRANGLER_TRANSPORT: `file:${secretsFile}` }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-
-    child.kill("SIGINT");
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const code = await exitCodeAfter("SIGINT", 43);
 
     expect(code).toBe(43);
   });

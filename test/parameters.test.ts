@@ -10,6 +10,7 @@ import {
   memoryTransport,
   type ParameterRecord,
   type ParameterRequest,
+  type ParameterType,
   type SecretsClient,
   sdkTransport,
   type Transport,
@@ -56,6 +57,20 @@ function writeFile(name: string, content: unknown): string {
   const path = join(directory, name);
   writeFileSync(path, JSON.stringify(content));
   return path;
+}
+
+/** A client over a transport that records the parameter requests it gets and answers one value. */
+function spyClient(type: ParameterType, value: string): { calls: ParameterRequest[]; client: SecretsClient } {
+  const calls: ParameterRequest[] = [];
+  const transport: Transport = {
+    name: "spy",
+    getSecretValue: () => Promise.reject(new Error("unused")),
+    getParameter: async (request) => {
+      calls.push(request);
+      return { name: request.name, type, value };
+    },
+  };
+  return { calls, client: createSecretsClient({ transport, cache: false }) };
 }
 
 interface ParameterContractOptions {
@@ -315,16 +330,7 @@ describe("getParameter options", () => {
   });
 
   it("refuses a secret reference without decryption before calling the backend", async () => {
-    const calls: ParameterRequest[] = [];
-    const transport: Transport = {
-      name: "spy",
-      getSecretValue: () => Promise.reject(new Error("unused")),
-      getParameter: async (request) => {
-        calls.push(request);
-        return { name: request.name, type: "SecureString", value: "x" };
-      },
-    };
-    const client = createSecretsClient({ transport, cache: false });
+    const { calls, client } = spyClient("SecureString", "x");
 
     const error = await rejectionOf(client.getParameter("/aws/reference/secretsmanager/prod/db", { decrypt: false }));
 
@@ -334,16 +340,7 @@ describe("getParameter options", () => {
   });
 
   it("hands the transport a request with the selector moved out of the name and decrypt filled in", async () => {
-    const calls: ParameterRequest[] = [];
-    const transport: Transport = {
-      name: "spy",
-      getSecretValue: () => Promise.reject(new Error("unused")),
-      getParameter: async (request) => {
-        calls.push(request);
-        return { name: request.name, type: "String", value: "v" };
-      },
-    };
-    const client = createSecretsClient({ transport, cache: false });
+    const { calls, client } = spyClient("String", "v");
 
     await client.getParameter("/app/flag:live");
     await client.getParameter("arn:aws:ssm:us-east-1:123456789012:parameter/app/flag:7", { decrypt: false });

@@ -13,6 +13,7 @@ import {
   assertClientOptions,
   type LazySdk,
   lazySdk,
+  type SdkModuleSpec,
 } from "./aws-client.js";
 import { toSecretsError } from "./aws-errors.js";
 import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "./batch.js";
@@ -90,9 +91,15 @@ function clientSource<C>(
   });
 }
 
-/** A loader that fails every read with `error`. */
-function failingSdk<M, C>(error: SecretsError): LazySdk<M, C> {
-  return { get: () => Promise.reject(error), close() {} };
+/** The loader of one service's SDK: lazy, or one that fails every read when the options are mixed. */
+function sdkFor<M, C extends { destroy(): void }>(
+  options: SdkTransportOptions,
+  own: C | undefined,
+  option: "client" | "ssmClient",
+  spec: SdkModuleSpec<M, C>,
+): LazySdk<M, C> {
+  const source = clientSource(options, own, option);
+  return source instanceof SecretsError ? { get: () => Promise.reject(source), close() {} } : lazySdk(spec, source);
 }
 
 interface SecretValueShape {
@@ -139,32 +146,18 @@ function answers(id: string, value: SecretValueShape): boolean {
  */
 export function sdkTransport(options: SdkTransportOptions = {}): Transport {
   assertClientOptions(options as Record<string, unknown>, TRANSPORT_NAME, ["client", "ssmClient"]);
-  const secretsSource = clientSource(options, options.client, "client");
-  const sdk =
-    secretsSource instanceof SecretsError
-      ? failingSdk<typeof import("@aws-sdk/client-secrets-manager"), SecretsManagerClient>(secretsSource)
-      : lazySdk(
-          {
-            packageName: "@aws-sdk/client-secrets-manager",
-            transport: TRANSPORT_NAME,
-            load: () => import("@aws-sdk/client-secrets-manager"),
-            clientClass: (module) => module.SecretsManagerClient,
-          },
-          secretsSource,
-        );
-  const ssmSource = clientSource(options, options.ssmClient, "ssmClient");
-  const ssm =
-    ssmSource instanceof SecretsError
-      ? failingSdk<typeof import("@aws-sdk/client-ssm"), SSMClient>(ssmSource)
-      : lazySdk(
-          {
-            packageName: "@aws-sdk/client-ssm",
-            transport: TRANSPORT_NAME,
-            load: () => import("@aws-sdk/client-ssm"),
-            clientClass: (module) => module.SSMClient,
-          },
-          ssmSource,
-        );
+  const sdk = sdkFor(options, options.client, "client", {
+    packageName: "@aws-sdk/client-secrets-manager",
+    transport: TRANSPORT_NAME,
+    load: () => import("@aws-sdk/client-secrets-manager"),
+    clientClass: (module) => module.SecretsManagerClient,
+  });
+  const ssm = sdkFor(options, options.ssmClient, "ssmClient", {
+    packageName: "@aws-sdk/client-ssm",
+    transport: TRANSPORT_NAME,
+    load: () => import("@aws-sdk/client-ssm"),
+    clientClass: (module) => module.SSMClient,
+  });
 
   async function getSecretValue(request: SecretRequest): Promise<SecretRecord> {
     try {
