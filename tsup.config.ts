@@ -3,8 +3,8 @@ import { defineConfig } from "tsup";
 /** One entry per public subpath; package.json "exports" must list the same ones. */
 export const entries = {
   index: "src/index.ts",
-  db: "src/db/index.ts",
-  agent: "src/agent/index.ts",
+  db: "src/db.ts",
+  agent: "src/agent.ts",
   /** The `secretwrangler` executable (package.json "bin"), not an import path. */
   cli: "src/cli/index.ts",
 };

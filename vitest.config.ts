@@ -8,7 +8,7 @@ export default defineConfig({
       { find: /^secretwrangler$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
       {
         find: /^secretwrangler\/(db|agent)$/,
-        replacement: fileURLToPath(new URL("./src/$1/index.ts", import.meta.url)),
+        replacement: fileURLToPath(new URL("./src/$1.ts", import.meta.url)),
       },
     ],
   },

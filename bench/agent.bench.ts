@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { do_not_optimize, measure } from "mitata";
-import { createAgentReader } from "../src/agent/index.js";
+import { createAgentReader } from "../src/agent.js";
 import { agentTransport, createSecretsClient } from "../src/index.js";
 import { startFakeSecretsManager } from "../test/helpers/fake-secrets-manager.js";
 import { BENCH_SECRET, BENCH_TOKEN } from "./agent-server.js";
@@ -155,8 +155,9 @@ const dist = join(root, "dist");
 for (const file of ["index.js", "agent.js"]) {
   if (!existsSync(join(dist, file))) throw new Error(`dist/${file} is missing: run \`npm run build\` first`);
 }
-const stale = statSync(join(dist, "agent.js")).mtimeMs < statSync(join(root, "src", "transports", "agent.ts")).mtimeMs;
-if (stale) console.warn("warning: dist/ is older than src/transports/agent.ts; run `npm run build`");
+const stale =
+  statSync(join(dist, "agent.js")).mtimeMs < statSync(join(root, "src", "transports", "agent", "transport.ts")).mtimeMs;
+if (stale) console.warn("warning: dist/ is older than src/transports/agent/transport.ts; run `npm run build`");
 const secretsManager = await startFakeSecretsManager({
   [SECRET_ID]: [{ versionId: "11111111-1111-4111-8111-111111111111", stages: ["AWSCURRENT"], value: BENCH_SECRET }],
 });

@@ -9,8 +9,8 @@ import ts from "typescript";
 /** The entry file of each public subpath (package.json "exports", tsup.config.ts "entry"). */
 export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   secretwrangler: "src/index.ts",
-  "secretwrangler/db": "src/db/index.ts",
-  "secretwrangler/agent": "src/agent/index.ts",
+  "secretwrangler/db": "src/db.ts",
+  "secretwrangler/agent": "src/agent.ts",
 };
 
 /** One public export whose documentation falls short. */
@@ -114,7 +114,7 @@ export function formatApiDocFindings(findings: readonly ApiDocFinding[]): string
     `${findings.length} public export(s) lack TSDoc (every export needs a summary; functions, classes and constants also an @example):`,
   ];
   if (lead.length)
-    sections.push("in src/cache/, src/cli/, src/transports/agent*.ts, src/transports/auto.ts:", ...lead.map(line));
+    sections.push("in src/cache/, src/cli/, src/transports/agent/, src/transports/auto.ts:", ...lead.map(line));
   if (others.length) sections.push("elsewhere:", ...others.map(line));
   return sections.join("\n");
 }

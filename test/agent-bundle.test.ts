@@ -40,7 +40,7 @@ describe("bundle of a Lambda handler on the agent", () => {
 
       expect(gzip).toBeLessThan(LIMIT_GZIP_BYTES);
       expect(inputs.filter((input) => /node_modules\/(@aws-sdk|@smithy|zod)\//.test(input))).toEqual([]);
-      expect(inputs).toContain("src/transports/agent-http.ts");
+      expect(inputs).toContain("src/transports/agent/http.ts");
     });
   }
 });

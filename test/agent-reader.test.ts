@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentTransport, createAgentReader, isSecretsError } from "../src/agent/index.js";
+import { agentTransport, createAgentReader, isSecretsError } from "../src/agent.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { AGENT_TOKEN_CANARY, type FakeAgent, startFakeAgent } from "./helpers/fake-agent.js";
 import { BINARY_VALUE, FIXTURES, PREVIOUS_VERSION } from "./helpers/fixtures.js";

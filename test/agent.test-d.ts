@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { type AgentReader, createAgentReader } from "../src/agent/index.js";
+import { type AgentReader, createAgentReader } from "../src/agent.js";
 import {
   type AgentTransport,
   type AutoTransportDecision,

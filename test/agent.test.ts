@@ -10,7 +10,7 @@ import {
   isSecretsError,
   type SecretsErrorCode,
 } from "../src/index.js";
-import { createAgentHttp } from "../src/transports/agent-http.js";
+import { createAgentHttp } from "../src/transports/agent/http.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { AGENT_TOKEN_CANARY, type FakeAgent, freePort, startFakeAgent } from "./helpers/fake-agent.js";
 import { fakeArn } from "./helpers/fake-secrets-manager.js";

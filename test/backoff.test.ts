@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jitteredBackoff } from "../src/backoff.js";
+import { jitteredBackoff } from "../src/core/backoff.js";
 
 describe("jitteredBackoff", () => {
   it("doubles the step per attempt, half of it fixed and half random", () => {

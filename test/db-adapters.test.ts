@@ -1,6 +1,7 @@
 /** The driver adapters, connection URLs and auth-error recognition, without a database. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isSecretsError } from "../src/core/errors.js";
 import {
   connectionUrl,
   type DbSecret,
@@ -14,8 +15,7 @@ import {
   type PostgresSecret,
   pgOptions,
   type SqlServerSecret,
-} from "../src/db/index.js";
-import { isSecretsError } from "../src/errors.js";
+} from "../src/db.js";
 import { expectNoLeak } from "./helpers/canary.js";
 
 const AWKWARD = "p@ss:w/rd %41#frag?x=1&y=+ [é];'()*!";

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectWithDbSecret, type DbSecret, type DbSecretRefreshEvent, getDbSecret } from "../src/db/index.js";
-import { createSecretsClient, type SecretsClient } from "../src/secrets/client.js";
-import { resetDefaultClient } from "../src/secrets/default-client.js";
-import { TRANSPORT_ENV } from "../src/transports/from-env.js";
+import { createSecretsClient, type SecretsClient } from "../src/client/client.js";
+import { resetDefaultClient } from "../src/client/default-client.js";
+import { connectWithDbSecret, type DbSecret, type DbSecretRefreshEvent, getDbSecret } from "../src/db.js";
+import type { SecretRequest } from "../src/transport/types.js";
 import { type MemoryTransport, memoryTransport } from "../src/transports/memory.js";
-import type { SecretRequest } from "../src/transports/types.js";
+import { TRANSPORT_ENV } from "../src/transports/spec.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 
 const ID = "prod/db";
@@ -282,7 +282,7 @@ describe("importing secretwrangler", () => {
       const secrets = createSecretsClient({ transport: memoryTransport({ db: { engine: "mysql", host: "h", username: "u", password: "p" } }) });
       await secrets.getSecretJson("db");
       const afterRootRead = zodLoaded();
-      await import("./src/db/index.ts");
+      await import("./src/db.ts");
       console.log(JSON.stringify({ afterRootRead, afterDbImport: zodLoaded() }));
       port1.close();
     `;

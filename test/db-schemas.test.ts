@@ -4,6 +4,8 @@
  * invalid, through `parseDbSecret` and `getDbSecret`.
  */
 import { describe, expect, it } from "vitest";
+import { createSecretsClient } from "../src/client/client.js";
+import { isSecretsError, SecretsError } from "../src/core/errors.js";
 import {
   type DbEngine,
   type DbSecretDefaults,
@@ -12,9 +14,7 @@ import {
   parseDbSecret,
   postgresSecretSchema,
   redshiftSecretSchema,
-} from "../src/db/index.js";
-import { isSecretsError, SecretsError } from "../src/errors.js";
-import { createSecretsClient } from "../src/secrets/client.js";
+} from "../src/db.js";
 import { memoryTransport } from "../src/transports/memory.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createSecretsClient, type SecretsClient } from "../src/client/client.js";
 import {
   connectionUrl,
   connectWithDbSecret,
@@ -16,10 +17,9 @@ import {
   isDbAuthError,
   mysql2Options,
   pgOptions,
-} from "../src/db/index.js";
-import { createSecretsClient, type SecretsClient } from "../src/secrets/client.js";
+} from "../src/db.js";
+import type { SecretRequest, Transport } from "../src/transport/types.js";
 import { type MemoryTransport, memoryTransport } from "../src/transports/memory.js";
-import type { SecretRequest, Transport } from "../src/transports/types.js";
 import { rejectionOf } from "./helpers/canary.js";
 import { type DbTestServer, type DbTestServers, findDbServers, START_DB_SERVERS } from "./helpers/db-servers.js";
 

@@ -3,6 +3,7 @@
 import type { PoolOptions } from "mysql2";
 import type { PoolConfig } from "pg";
 import { describe, expectTypeOf, it } from "vitest";
+import type { SecretsClient } from "../src/client/client.js";
 import {
   connectionUrl,
   connectWithDbSecret,
@@ -20,8 +21,7 @@ import {
   postgresSecretSchema,
   type RedshiftSecret,
   type SqlServerSecret,
-} from "../src/db/index.js";
-import type { SecretsClient } from "../src/secrets/client.js";
+} from "../src/db.js";
 
 declare const secrets: SecretsClient;
 

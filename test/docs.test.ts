@@ -133,7 +133,7 @@ describe("docs links", () => {
 
 describe("error reference", () => {
   it("lists every SecretsErrorCode, in order, in the table of docs/getting-started.md", () => {
-    const union = /export type SecretsErrorCode =([^;]+);/.exec(read("src/errors.ts"))?.[1] ?? "";
+    const union = /export type SecretsErrorCode =([^;]+);/.exec(read("src/core/errors.ts"))?.[1] ?? "";
     const codes = [...union.matchAll(/"([A-Z_]+)"/g)].map((match) => match[1]);
     const documented = [...read("docs/getting-started.md").matchAll(/^\| `([A-Z_]+)` \|/gm)].map((match) => match[1]);
 

@@ -1,10 +1,10 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { codeForAwsName, toSecretsError } from "../src/aws/errors.js";
+import { type StandardSchemaV1, validateWithSchema } from "../src/core/schema.js";
 import { isSecretsError, SecretsError } from "../src/index.js";
-import { type StandardSchemaV1, validateWithSchema } from "../src/schema.js";
-import { parseJsonText } from "../src/secrets/decode.js";
-import { codeForAwsName, toSecretsError } from "../src/transports/aws-errors.js";
+import { parseJsonText } from "../src/read/decode.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 
 describe("SecretsError", () => {

@@ -2,7 +2,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSecretsClient, isSecretsError, type SecretsErrorCode, sdkTransport } from "../src/index.js";
-import { CHUNK_CONCURRENCY } from "../src/transports/batch.js";
+import { CHUNK_CONCURRENCY } from "../src/transport/batch.js";
 import { type AwsJsonHandler, type AwsJsonServer, awsError, startAwsJsonServer } from "./helpers/aws-json-server.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import {

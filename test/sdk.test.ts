@@ -7,8 +7,8 @@ import {
   type SecretsErrorCode,
   sdkTransport,
 } from "../src/index.js";
-import { CHUNK_CONCURRENCY, settle, settleChunks } from "../src/transports/batch.js";
-import type { BatchResult } from "../src/transports/types.js";
+import { CHUNK_CONCURRENCY, settle, settleChunks } from "../src/transport/batch.js";
+import type { BatchResult } from "../src/transport/types.js";
 import { type AwsJsonHandler, awsError, startAwsJsonServer } from "./helpers/aws-json-server.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { fakeArn, startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";

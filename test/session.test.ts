@@ -497,7 +497,7 @@ describe("AwsSession.assumeRole", () => {
 describe("AwsSession loading", () => {
   it("imports AWS SDK packages only dynamically, so importing the library loads none", async () => {
     const result = await build({
-      entryPoints: ["src/session/session.ts"],
+      entryPoints: ["src/aws/session/session.ts"],
       bundle: true,
       write: false,
       metafile: true,

@@ -2,10 +2,10 @@
  * A cached transport is still a transport: {@link cachedTransport} wraps any transport, built-in or
  * custom, and caches every read method it has. The client builds one unless `cache: false`.
  */
-import { SecretsError } from "../errors.js";
-import { deepFreeze } from "../secrets/freeze.js";
-import { missingResultError, settle } from "../transports/batch.js";
-import { secretNameCandidates } from "../transports/secret-id.js";
+import { SecretsError } from "../core/errors.js";
+import { deepFreeze } from "../core/freeze.js";
+import { missingResultError, settle } from "../transport/batch.js";
+import { secretNameCandidates } from "../transport/secret-id.js";
 import type {
   BatchOptions,
   BatchResult,
@@ -16,7 +16,7 @@ import type {
   SecretRequest,
   SecretVersionOptions,
   Transport,
-} from "../transports/types.js";
+} from "../transport/types.js";
 import { type CacheOptions, normalizeCacheOptions } from "./options.js";
 import { type CacheReadOptions, type CacheSpace, RefreshingCache } from "./refreshing-cache.js";
 

@@ -2,7 +2,7 @@
  * The cache's options, their defaults (in one place) and the one function that checks and fills
  * them.
  */
-import { ArgumentError } from "../errors.js";
+import { ArgumentError } from "../core/errors.js";
 import { coarseClock } from "./clock.js";
 
 /**

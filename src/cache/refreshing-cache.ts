@@ -7,8 +7,8 @@
  * Hand-written rather than lru-cache: a hit here is a `Map.get`, one comparison with a coarse
  * clock and a pointer check, and it is served synchronously (see `bench/results/cache.md`).
  */
-import { jitteredBackoff } from "../backoff.js";
-import { isSecretsError, SecretsError } from "../errors.js";
+import { jitteredBackoff } from "../core/backoff.js";
+import { isSecretsError, SecretsError } from "../core/errors.js";
 import type { NormalizedCacheOptions } from "./options.js";
 
 /** Loads one key's value; `force` asks the backend to bypass its own cache too. */

@@ -6,7 +6,7 @@
  * `password` → `PASSWORD`, `dbName` → `DB_NAME`, `db-host` → `DB_HOST`, `{ a: { b: 1 } }` → `A_B`,
  * `/my-app/prod/db/password` under `/my-app/prod` → `DB_PASSWORD`.
  */
-import { SecretsError } from "../errors.js";
+import { SecretsError } from "../core/errors.js";
 
 /** The environment variable name for a key path, e.g. `["db", "userName"]` → `DB_USER_NAME`. */
 export function envName(path: readonly string[], prefix = ""): string {

@@ -1,5 +1,5 @@
 /** The CLI's exit codes: one per error code, so scripts can branch without parsing stderr. */
-import type { SecretsErrorCode } from "../errors.js";
+import type { SecretsErrorCode } from "../core/errors.js";
 
 /** A usage error: unknown command or flag, missing argument. */
 export const EXIT_USAGE = 2;

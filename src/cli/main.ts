@@ -1,5 +1,5 @@
 /** The CLI's dispatcher: picks the command, runs it, and turns errors into one stderr line and an exit code. */
-import { ArgumentError, isSecretsError } from "../errors.js";
+import { ArgumentError, isSecretsError } from "../core/errors.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
 import { getCommand } from "./commands/get.js";

@@ -3,12 +3,12 @@
  * and transports as the library; its cache is off, since each run makes one read.
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { SecretsError } from "../errors.js";
-import { createSecretsClient, type SecretsClient, type SecretsClientOptions } from "../secrets/client.js";
-import { AwsSession } from "../session/session.js";
+import { AwsSession } from "../aws/session/session.js";
+import { createSecretsClient, type SecretsClient, type SecretsClientOptions } from "../client/client.js";
+import { SecretsError } from "../core/errors.js";
 import { autoTransport } from "../transports/auto.js";
-import { TRANSPORT_ENV, type TransportSpec } from "../transports/from-env.js";
-import { sdkTransport } from "../transports/sdk.js";
+import { sdkTransport } from "../transports/sdk/transport.js";
+import { TRANSPORT_ENV, type TransportSpec } from "../transports/spec.js";
 
 interface StringFlag {
   readonly type: "string";

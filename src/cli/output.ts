@@ -1,5 +1,5 @@
 /** Writing values to stdout: the one place a secret value is meant to be printed. */
-import { SecretsError } from "../errors.js";
+import { SecretsError } from "../core/errors.js";
 
 /** Where a command writes. Tests and the bin entry pass the process streams. */
 export interface CliIo {

@@ -4,7 +4,7 @@
  * drivers' documented option names.
  */
 import type { ConnectionOptions as TlsOptions } from "node:tls";
-import { SecretsError } from "../errors.js";
+import { SecretsError } from "../core/errors.js";
 import { DB_ENGINES, type DbEngineFamily } from "./engines.js";
 import type { DbSecret, MySqlSecret, OracleSecret, PostgresSecret, RedshiftSecret, SqlServerSecret } from "./types.js";
 

@@ -2,9 +2,10 @@
  * Rotation-safe connect: connect with the (possibly cached) DB secret; if the database rejects the
  * login, re-read the secret past every cache and try once more with what changed.
  */
-import { isSecretsError } from "../errors.js";
-import type { SecretsClient } from "../secrets/client.js";
-import { getDefaultClient } from "../secrets/default-client.js";
+
+import type { SecretsClient } from "../client/client.js";
+import { getDefaultClient } from "../client/default-client.js";
+import { isSecretsError } from "../core/errors.js";
 import { dbAuthErrorCode, isDbAuthError } from "./auth-errors.js";
 import type { DbEngine } from "./engines.js";
 import { getDbSecret } from "./get.js";

@@ -3,7 +3,7 @@
  * (driver family, default port and database). Plain data: no zod, so the client can use the types
  * without loading a validator.
  */
-import { deepFreeze } from "../secrets/freeze.js";
+import { deepFreeze } from "../core/freeze.js";
 
 /**
  * The canonical engine names, as Secrets Manager and RDS write them in a secret's `engine` field.

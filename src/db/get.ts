@@ -2,8 +2,8 @@
  * `getDbSecret`: a DB secret read through a client. Here, not on the client, so that zod is bundled
  * only into apps that import `secretwrangler/db`.
  */
-import type { ReadOptions, SecretsClient } from "../secrets/client.js";
-import { getDefaultClient } from "../secrets/default-client.js";
+import type { ReadOptions, SecretsClient } from "../client/client.js";
+import { getDefaultClient } from "../client/default-client.js";
 import type { DbEngine } from "./engines.js";
 import { createDbSecretSchema } from "./schemas.js";
 import type { DbSecretFor, ParseDbSecretOptions } from "./types.js";

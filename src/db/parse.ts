@@ -1,7 +1,8 @@
 /** `parseDbSecret`: a DB secret from JSON text or a parsed object, without any transport. */
-import { validateWithSchema } from "../schema.js";
-import { type DecodeContext, parseJsonText } from "../secrets/decode.js";
-import { deepFreeze } from "../secrets/freeze.js";
+
+import { deepFreeze } from "../core/freeze.js";
+import { validateWithSchema } from "../core/schema.js";
+import { type DecodeContext, parseJsonText } from "../read/decode.js";
 import type { DbEngine } from "./engines.js";
 import { createDbSecretSchema } from "./schemas.js";
 import type { DbSecretFor, ParseDbSecretOptions } from "./types.js";

@@ -7,7 +7,7 @@
  */
 import { isIPv6 } from "node:net";
 import { z } from "zod";
-import { SecretsError } from "../errors.js";
+import { SecretsError } from "../core/errors.js";
 import { canonicalEngine, DB_ENGINES, type DbEngine } from "./engines.js";
 import type {
   DbSecret,

@@ -4,12 +4,19 @@
  * gone or unusable (unreachable agent, rejected token, no AWS credentials). The SDK is loaded only if
  * it is chosen.
  */
-import { isSecretsError, SecretsError, type SecretsErrorCode, unsupportedOperation } from "../errors.js";
-import { type AgentTransport, type AgentTransportOptions, agentTokenEnv, agentTransport } from "./agent.js";
-import { resolveAgentToken } from "./agent-token.js";
-import { settleEach } from "./batch.js";
-import { type SdkTransportOptions, sdkTransport } from "./sdk.js";
-import type { BatchOptions, BatchResult, ParameterRecord, ParameterRequest, SecretRecord, Transport } from "./types.js";
+import { isSecretsError, SecretsError, type SecretsErrorCode, unsupportedOperation } from "../core/errors.js";
+import { settleEach } from "../transport/batch.js";
+import type {
+  BatchOptions,
+  BatchResult,
+  ParameterRecord,
+  ParameterRequest,
+  SecretRecord,
+  Transport,
+} from "../transport/types.js";
+import { resolveAgentToken } from "./agent/token.js";
+import { type AgentTransport, type AgentTransportOptions, agentTokenEnv, agentTransport } from "./agent/transport.js";
+import { type SdkTransportOptions, sdkTransport } from "./sdk/transport.js";
 
 const TRANSPORT_NAME = "auto";
 

@@ -5,10 +5,10 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { ArgumentError, SecretsError } from "../errors.js";
-import { LocalParameterStore, type LocalParameterValue, localParameterMethods } from "../parameters/local-store.js";
-import { LocalSecretStore, type LocalSecretValue } from "./memory-store.js";
-import type { SecretRecord, SecretRequest, Transport } from "./types.js";
+import { ArgumentError, SecretsError } from "../core/errors.js";
+import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
+import { LocalParameterStore, type LocalParameterValue, localParameterMethods } from "./local/parameter-store.js";
+import { LocalSecretStore, type LocalSecretValue } from "./local/secret-store.js";
 
 const TRANSPORT_NAME = "file";
 

@@ -1,12 +1,13 @@
 /** A transport that serves secrets from memory: for tests, and for code that wants no AWS at all. */
+
+import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
 import {
   LocalParameterStore,
   type LocalParameterValue,
   localParameterMethods,
   type SetParameterOptions,
-} from "../parameters/local-store.js";
-import { LocalSecretStore, type LocalSecretValue, type SetSecretOptions } from "./memory-store.js";
-import type { SecretRecord, SecretRequest, Transport } from "./types.js";
+} from "./local/parameter-store.js";
+import { LocalSecretStore, type LocalSecretValue, type SetSecretOptions } from "./local/secret-store.js";
 
 const TRANSPORT_NAME = "memory";
 

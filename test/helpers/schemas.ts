@@ -1,5 +1,5 @@
 /** Tiny hand-written Standard Schemas, so tests do not depend on zod's behaviour. */
-import type { StandardSchemaV1 } from "../../src/schema.js";
+import type { StandardSchemaV1 } from "../../src/core/schema.js";
 
 /** A schema for `{ user: string; password: string }`. */
 export const credentialsSchema: StandardSchemaV1<unknown, { user: string; password: string }> = {

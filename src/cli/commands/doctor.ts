@@ -3,12 +3,13 @@
  * token is found, which credentials, region and partition the AWS session resolves, and who the
  * caller is. Prints no secret, key or token.
  */
-import { isSecretsError, type SecretsErrorCode } from "../../errors.js";
-import type { SecretsClient } from "../../secrets/client.js";
-import { AwsSession } from "../../session/session.js";
-import { agentTokenEnv, agentTransport } from "../../transports/agent.js";
+
+import { AwsSession } from "../../aws/session/session.js";
+import type { SecretsClient } from "../../client/client.js";
+import { isSecretsError, type SecretsErrorCode } from "../../core/errors.js";
+import { agentTokenEnv, agentTransport } from "../../transports/agent/transport.js";
 import { chooseAgentOrSdk } from "../../transports/auto.js";
-import { TRANSPORT_ENV } from "../../transports/from-env.js";
+import { TRANSPORT_ENV } from "../../transports/spec.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import { COMMON_HELP, type CommonFlags, clientFromFlags, parseCommand, sessionFromFlags } from "../options.js";
 import type { CliIo } from "../output.js";

@@ -4,8 +4,8 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
-import { SecretsError } from "../../errors.js";
-import type { SecretsClient } from "../../secrets/client.js";
+import type { SecretsClient } from "../../client/client.js";
+import { SecretsError } from "../../core/errors.js";
 import { assertEnvName, EnvCollector, envName, flattenJson } from "../env-names.js";
 import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
 import type { CliIo } from "../output.js";

@@ -1,0 +1,147 @@
+/** The public option and result types of the Parameter Store reads. */
+import type { StandardSchemaV1 } from "../core/schema.js";
+import type { ParameterRecord, ParameterType } from "../transport/types.js";
+
+/**
+ * Options of a one-parameter read.
+ *
+ * @example
+ * ```ts
+ * await secrets.getParameter('/my-app/prod/flag', { label: 'live' });
+ * ```
+ */
+export interface ParameterReadOptions {
+  /** Read this version number instead of the latest. Give at most one of `version` and `label`. */
+  readonly version?: number | undefined;
+  /** Read the version this label is attached to. Give at most one of `version` and `label`. */
+  readonly label?: string | undefined;
+  /**
+   * Decrypt a `SecureString` (`WithDecryption`). Without it AWS returns the KMS ciphertext, which looks
+   * like a valid string; it makes no difference to `String` and `StringList` parameters. Names under
+   * `/aws/reference/secretsmanager/` require it.
+   * @default true
+   */
+  readonly decrypt?: boolean | undefined;
+  /**
+   * The type the parameter must have. Narrows the result type (`StringList` gives `string[]`, the
+   * others `string`) and is checked: another type throws `WRONG_TYPE`.
+   */
+  readonly type?: ParameterType | undefined;
+  /** Cancels the read. */
+  readonly signal?: AbortSignal | undefined;
+  /** Skip every cache on the way and store the fresh value. */
+  readonly forceRefresh?: boolean | undefined;
+  /** Accept this client's cached value only if it was fetched less than this many milliseconds ago. */
+  readonly maxAgeMs?: number | undefined;
+}
+
+/**
+ * What {@link ParameterReadOptions.type} makes a read return: `string[]` for a `StringList`, a
+ * `string` for the others.
+ *
+ * @example
+ * ```ts
+ * type Hosts = ParameterValueOf<'StringList'>; // string[]
+ * ```
+ */
+export type ParameterValueOf<T extends ParameterType> = T extends "StringList" ? string[] : string;
+
+/**
+ * A parameter version with its metadata, as `getParameterValue` returns it. `value` is the raw text:
+ * a `StringList` is still comma-joined.
+ *
+ * @example
+ * ```ts
+ * const { version, lastModifiedDate } = await secrets.getParameterValue('/my-app/prod/flag');
+ * ```
+ */
+export interface ParameterValue extends ParameterRecord {}
+
+/**
+ * Options of a many-parameter read.
+ *
+ * @example
+ * ```ts
+ * await secrets.getParameters(['/a', '/b'], { decrypt: false });
+ * ```
+ */
+export interface ParametersReadOptions {
+  /** Decrypt `SecureString` values. @default true */
+  readonly decrypt?: boolean | undefined;
+  /** Cancels the read. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * How path segments become object keys; see {@link ParametersByPathReadOptions.keys}.
+ *
+ * @example
+ * ```ts
+ * const keys: ParameterKeyStyle = 'camelCase';
+ * ```
+ */
+export type ParameterKeyStyle = "preserve" | "camelCase";
+
+/**
+ * Options of a path read.
+ *
+ * @example
+ * ```ts
+ * await secrets.getParametersByPath('/my-app/prod', { recursive: false, shape: 'flat' });
+ * ```
+ */
+export interface ParametersByPathReadOptions {
+  /**
+   * Read the whole hierarchy under the path, not only its direct children. Note that AWS's own
+   * default is `false`.
+   * @default true
+   */
+  readonly recursive?: boolean | undefined;
+  /** Decrypt `SecureString` values. @default true */
+  readonly decrypt?: boolean | undefined;
+  /**
+   * `"tree"`: one nested object per path segment (`/my-app/prod/db/password` under `/my-app/prod`
+   * is `{ db: { password } }`). `"flat"`: one key per parameter, its name relative to the path
+   * (`"db/password"`).
+   * @default "tree"
+   */
+  readonly shape?: "tree" | "flat" | undefined;
+  /**
+   * `"preserve"` keeps each segment as it is; `"camelCase"` turns `api-url`, `api_url` and `api.url`
+   * into `apiUrl` (words in capitals are lower-cased first: `DB_HOST` is `dbHost`).
+   * @default "preserve"
+   */
+  readonly keys?: ParameterKeyStyle | undefined;
+  /** Any Standard Schema validator (zod 4, valibot, arktype, ...) the result must match. */
+  readonly schema?: StandardSchemaV1 | undefined;
+  /** Cancels the read. */
+  readonly signal?: AbortSignal | undefined;
+  /** Skip this client's cache and store the fresh parameters. */
+  readonly forceRefresh?: boolean | undefined;
+  /** Accept this client's cached parameters only if they were fetched less than this many milliseconds ago. */
+  readonly maxAgeMs?: number | undefined;
+}
+
+/**
+ * Parameters under a path as nested objects; a `StringList` is an array. Deep-frozen.
+ *
+ * @example
+ * ```ts
+ * const tree: ParameterTree = await secrets.getParametersByPath('/my-app/prod');
+ * ```
+ */
+export interface ParameterTree {
+  readonly [key: string]: string | readonly string[] | ParameterTree;
+}
+
+/**
+ * Parameters under a path by their name relative to it (`"db/password"`). Deep-frozen.
+ *
+ * @example
+ * ```ts
+ * const map: ParameterMap = await secrets.getParametersByPath('/my-app/prod', { shape: 'flat' });
+ * ```
+ */
+export interface ParameterMap {
+  readonly [key: string]: string | readonly string[];
+}

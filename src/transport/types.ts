@@ -1,0 +1,158 @@
+/**
+ * The transport contract. A transport is a plain object that reads secrets (and, optionally,
+ * parameters) from one backend. Only {@link Transport.getSecretValue} is required; an optional
+ * method that is absent says "this backend can't do that", and the client falls back or reports
+ * `CONFIG`.
+ */
+import type { SecretsError } from "../core/errors.js";
+
+/** Which version of a secret to read. Give at most one of `versionId` and `versionStage`. */
+export interface SecretVersionOptions {
+  /** A version id (a UUID). */
+  readonly versionId?: string | undefined;
+  /** A staging label such as `AWSCURRENT` (the default), `AWSPREVIOUS` or `AWSPENDING`. */
+  readonly versionStage?: string | undefined;
+}
+
+/** One read of one secret, as the client hands it to a transport. */
+export interface SecretRequest extends SecretVersionOptions {
+  /** Name, full ARN or partial ARN. */
+  readonly id: string;
+  /** Cancels the read. */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Bypass any cache on the way, including the backend's own (the agent's `refreshNow=true`).
+   * Transports without a cache ignore it.
+   */
+  readonly forceRefresh?: boolean | undefined;
+}
+
+/** A secret version as a transport returns it. Exactly one of `secretString` / `secretBinary` is set. */
+export interface SecretRecord {
+  /** The secret's name. */
+  readonly name: string;
+  /** The secret's full ARN, when the backend reports it. */
+  readonly arn?: string | undefined;
+  /** The version id, when the backend reports it. */
+  readonly versionId?: string | undefined;
+  /** The staging labels of this version. */
+  readonly versionStages?: readonly string[] | undefined;
+  /** When this version was created, when the backend reports it. */
+  readonly createdDate?: Date | undefined;
+  /** The text value. */
+  readonly secretString?: string | undefined;
+  /** The binary value. */
+  readonly secretBinary?: Uint8Array | undefined;
+}
+
+/** Options shared by the batch calls. */
+export interface BatchOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The outcome for one id of a batch: a value or a typed error, never a thrown batch. */
+export type BatchResult<T> =
+  | { readonly id: string; readonly ok: true; readonly value: T }
+  | { readonly id: string; readonly ok: false; readonly error: SecretsError };
+
+/** The SSM parameter types. */
+export type ParameterType = "String" | "StringList" | "SecureString";
+
+/**
+ * Every {@link ParameterType}, for checks at run time.
+ *
+ * @example
+ * ```ts
+ * PARAMETER_TYPES.includes('SecureString'); // true
+ * ```
+ */
+export const PARAMETER_TYPES: readonly ParameterType[] = ["String", "StringList", "SecureString"];
+
+/**
+ * Whether a value is one of the {@link PARAMETER_TYPES}.
+ *
+ * @example
+ * ```ts
+ * if (!isParameterType(body.Type)) throw malformed('unknown parameter Type');
+ * ```
+ */
+export function isParameterType(value: unknown): value is ParameterType {
+  return (PARAMETER_TYPES as readonly unknown[]).includes(value);
+}
+
+/** One read of one SSM parameter. Give at most one of `version` and `label`. */
+export interface ParameterRequest {
+  /** Parameter name (`/my-app/prod/api-url`) or ARN. */
+  readonly name: string;
+  /** A version number. */
+  readonly version?: number | undefined;
+  /** A label attached to a version. */
+  readonly label?: string | undefined;
+  /** Decrypt a `SecureString` (`WithDecryption`). @default true */
+  readonly decrypt?: boolean | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Bypass any cache on the way. */
+  readonly forceRefresh?: boolean | undefined;
+}
+
+/** An SSM parameter as a transport returns it. */
+export interface ParameterRecord {
+  readonly name: string;
+  readonly type: ParameterType;
+  /** The raw value; a `StringList` is still comma-joined here. */
+  readonly value: string;
+  readonly version?: number | undefined;
+  readonly arn?: string | undefined;
+  readonly lastModifiedDate?: Date | undefined;
+  readonly dataType?: string | undefined;
+  /** `:3` or `:label` when the request named one. */
+  readonly selector?: string | undefined;
+  /** For `/aws/reference/secretsmanager/...` names: the secret's JSON metadata. */
+  readonly sourceResult?: string | undefined;
+}
+
+/** Options of a path read. */
+export interface ParametersByPathOptions extends BatchOptions {
+  /** Descend into sub-paths. @default true */
+  readonly recursive?: boolean | undefined;
+  /** Decrypt `SecureString` values. @default true */
+  readonly decrypt?: boolean | undefined;
+}
+
+/**
+ * A backend that serves secrets. Write your own by returning an object of this shape from a factory.
+ *
+ * @example
+ * ```ts
+ * const vaultTransport = (): Transport => ({
+ *   name: 'vault',
+ *   async getSecretValue({ id }) {
+ *     return { name: id, secretString: await readFromVault(id) };
+ *   },
+ * });
+ * ```
+ */
+export interface Transport {
+  /** Short name used in errors and logs, e.g. `sdk`, `agent`, `memory`. */
+  readonly name: string;
+  /**
+   * `false` for a backend that caches already (the agent) or that is local (memory, file): the client
+   * then adds its cache only when one is asked for with the `cache` option. @default true
+   */
+  readonly cacheByDefault?: boolean;
+  /** Reads one secret version. Throws {@link SecretsError} on failure. */
+  getSecretValue(request: SecretRequest): Promise<SecretRecord>;
+  /** Reads many secrets (AWSCURRENT) in as few calls as the backend allows, one result per id. */
+  batchGetSecretValue?(ids: readonly string[], options?: BatchOptions): Promise<BatchResult<SecretRecord>[]>;
+  /** Reads one SSM parameter. */
+  getParameter?(request: ParameterRequest): Promise<ParameterRecord>;
+  /** Reads many SSM parameters, one result per name; a name may carry a selector (`/a:3`). `decrypt` defaults to true. */
+  getParameters?(
+    names: readonly string[],
+    options?: BatchOptions & { readonly decrypt?: boolean | undefined },
+  ): Promise<BatchResult<ParameterRecord>[]>;
+  /** Reads every parameter under a path, all pages. */
+  getParametersByPath?(path: string, options?: ParametersByPathOptions): Promise<ParameterRecord[]>;
+  /** Releases sockets, clients and timers. Safe to call more than once. */
+  close?(): void | Promise<void>;
+}

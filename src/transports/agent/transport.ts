@@ -1,0 +1,379 @@
+/**
+ * The agent transport: secrets (and, on the Lambda extension, SSM parameters) from the AWS Secrets
+ * Manager Agent or the AWS Parameters and Secrets Lambda Extension, over plain HTTP on loopback. It
+ * uses only `node:http`: an application on this transport never loads the AWS SDK.
+ *
+ * Wire protocol: `/work/shared/agent-protocol.md` (query-style route, SSRF token header, the three
+ * date forms, the 61 s connection lifetime, the extension's generic 400).
+ */
+import { isIP } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
+import { jitteredBackoff } from "../../core/backoff.js";
+import { ArgumentError, SecretsError } from "../../core/errors.js";
+import type {
+  ParameterRecord,
+  ParameterRequest,
+  SecretRecord,
+  SecretRequest,
+  Transport,
+} from "../../transport/types.js";
+import { type AgentHttp, type AgentHttpResponse, createAgentHttp } from "./http.js";
+import {
+  type AgentCallContext,
+  type AgentFlavor,
+  decodeParameter,
+  decodeSecret,
+  isRetryableAttempt,
+  networkError,
+  responseError,
+} from "./response.js";
+import { AGENT_TOKEN_ENV, EXTENSION_TOKEN_ENV, resolveAgentToken } from "./token.js";
+
+export type { AgentFlavor } from "./response.js";
+
+const TRANSPORT_NAME = "agent";
+
+/** The variable the Lambda extension reads its port from; the agent transport honours it too. */
+const AGENT_PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
+
+const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 2773,
+  header: "X-Aws-Parameters-Secrets-Token",
+  timeoutMs: 5_000,
+  retries: 3,
+  retryDelayMs: 100,
+  maxSockets: 16,
+} as const;
+
+/** Backoff delays never exceed this, whatever `retryDelayMs` and the attempt number. */
+const MAX_RETRY_DELAY_MS = 2_000;
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Options of {@link agentTransport}. Every option has a default that matches the agent's own.
+ *
+ * @example
+ * ```ts
+ * agentTransport({ port: 2775, tokenEnv: 'MY_AGENT_TOKEN', timeoutMs: 2_000 });
+ * ```
+ */
+export interface AgentTransportOptions {
+  /**
+   * The agent's port. When given, `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` is not read.
+   * @default `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`, else 2773
+   */
+  readonly port?: number | undefined;
+  /**
+   * The agent's host. The agent binds `127.0.0.1` only, so `localhost` (which may resolve to `::1`)
+   * can fail. A host that is not a loopback address is refused unless `allowRemoteHost` is set.
+   * @default "127.0.0.1"
+   */
+  readonly host?: string | undefined;
+  /**
+   * Allow a host that is not a loopback address. The SSRF token then leaves this machine, in clear
+   * text (the agent speaks plain HTTP): only for a sidecar reached over a private network you trust.
+   * @default false
+   */
+  readonly allowRemoteHost?: boolean | undefined;
+  /** The SSRF token, or `file://<path>` of a file holding it. @default read from `tokenEnv` */
+  readonly token?: string | undefined;
+  /**
+   * The variables to read the token from; the first one set wins, and a `file://<path>` value names a
+   * file whose trimmed contents are the token (the agent's own rule).
+   * @default ["AWS_TOKEN", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"]; for the Lambda extension flavour, without AWS_TOKEN
+   */
+  readonly tokenEnv?: string | readonly string[] | undefined;
+  /** The header that carries the token. @default "X-Aws-Parameters-Secrets-Token" */
+  readonly header?: string | undefined;
+  /** Time limit of one attempt, in milliseconds. @default 5000 */
+  readonly timeoutMs?: number | undefined;
+  /**
+   * Retries after the first attempt, with jittered exponential backoff, on connection refused (an
+   * agent or extension that starts late), resets, 429, 5xx and throttling. Never on 403 or not-found.
+   * @default 3
+   */
+  readonly retries?: number | undefined;
+  /** The first backoff delay; each retry doubles it (capped at 2 s), half of it jittered. @default 100 */
+  readonly retryDelayMs?: number | undefined;
+  /** Concurrent sockets to the agent (the agent allows 800 connections in all). @default 16 */
+  readonly maxSockets?: number | undefined;
+  /**
+   * Which program listens: the open-source Secrets Manager Agent or the AWS Lambda extension. Only
+   * `forceRefresh` depends on it (`refreshNow=true` exists on the agent only). Without it, the flavour
+   * is guessed (the extension inside Lambda, else the agent) and then learned from the first response.
+   * @default guessed, then learned
+   */
+  readonly flavor?: AgentFlavor | undefined;
+  /** Waits between retries. Replace it in tests to take time out of them. @default a timer */
+  readonly sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
+}
+
+/**
+ * The agent transport: a {@link Transport} plus its endpoint and a health probe.
+ *
+ * @example
+ * ```ts
+ * const agent = agentTransport();
+ * if (!(await agent.ping())) console.warn(`no agent on ${agent.endpoint}`);
+ * ```
+ */
+export interface AgentTransport extends Transport {
+  /** `http://<host>:<port>`, for logs. */
+  readonly endpoint: string;
+  /**
+   * Whether anything speaks HTTP on the agent's port, within `timeoutMs` (default 250). One try, no
+   * token needed: the agent answers `GET /ping` with `healthy`; the extension's answer is undocumented
+   * but any answer counts. Never throws.
+   */
+  ping(options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<boolean>;
+  getParameter(request: ParameterRequest): Promise<ParameterRecord>;
+  /** Destroys the keep-alive sockets. */
+  close(): void;
+}
+
+interface NormalizedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly token: string | undefined;
+  readonly tokenEnv: readonly string[];
+  readonly header: string;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly maxSockets: number;
+  readonly flavor: AgentFlavor | undefined;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Whether a host is a loopback address (127.0.0.0/8, ::1, localhost). */
+function isLoopbackHost(host: string): boolean {
+  if (host === "localhost" || host === "::1") return true;
+  return isIP(host) === 4 && host.startsWith("127.");
+}
+
+function integerOption(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ArgumentError(`agentTransport: "${name}" must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function portFromEnv(): number | undefined {
+  const raw = process.env[AGENT_PORT_ENV]?.trim();
+  if (!raw) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new SecretsError({
+      code: "CONFIG",
+      operation: "createTransport",
+      transport: TRANSPORT_NAME,
+      detail: `${AGENT_PORT_ENV} must be a port number from 1 to 65535`,
+    });
+  }
+  return port;
+}
+
+/** The variables the token is read from, for these options. */
+export function agentTokenEnv(options: AgentTransportOptions): readonly string[] {
+  if (typeof options.tokenEnv === "string") return [options.tokenEnv];
+  return options.tokenEnv ?? (options.flavor === "lambda-extension" ? EXTENSION_TOKEN_ENV : AGENT_TOKEN_ENV);
+}
+
+function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOptions {
+  const host = (options.host ?? DEFAULTS.host).replace(/^\[(.*)\]$/, "$1");
+  if (host === "" || /[/\s@?#]/.test(host) || (host.includes(":") && isIP(host) !== 6)) {
+    throw new ArgumentError('agentTransport: "host" must be a host name or IP address, without scheme or port');
+  }
+  if (!isLoopbackHost(host) && options.allowRemoteHost !== true) {
+    throw new SecretsError({
+      code: "CONFIG",
+      operation: "createTransport",
+      transport: TRANSPORT_NAME,
+      detail: `"${host}" is not a loopback address, and the token would leave this machine in clear text`,
+      hint: "Use 127.0.0.1, or pass allowRemoteHost: true for a sidecar on a private network you trust",
+    });
+  }
+  const header = options.header ?? DEFAULTS.header;
+  if (!HTTP_TOKEN.test(header) || header.toLowerCase() === "x-forwarded-for") {
+    throw new ArgumentError('agentTransport: "header" must be a valid HTTP header name other than X-Forwarded-For');
+  }
+  if (options.token !== undefined && typeof options.token !== "string") {
+    throw new ArgumentError('agentTransport: "token" must be a string');
+  }
+  const tokenEnv = agentTokenEnv(options);
+  if (tokenEnv.length === 0 || tokenEnv.some((name) => typeof name !== "string" || name === "")) {
+    throw new ArgumentError('agentTransport: "tokenEnv" must name at least one variable');
+  }
+  if (options.flavor !== undefined && options.flavor !== "agent" && options.flavor !== "lambda-extension") {
+    throw new ArgumentError('agentTransport: "flavor" must be "agent" or "lambda-extension"');
+  }
+  return {
+    host,
+    // The variable is read only when no port is given: a malformed one must not break an explicit port.
+    port:
+      options.port === undefined
+        ? (portFromEnv() ?? DEFAULTS.port)
+        : integerOption("port", options.port, DEFAULTS.port, 1, 65_535),
+    token: options.token,
+    tokenEnv,
+    header,
+    timeoutMs: integerOption("timeoutMs", options.timeoutMs, DEFAULTS.timeoutMs, 1, 600_000),
+    retries: integerOption("retries", options.retries, DEFAULTS.retries, 0, 10),
+    retryDelayMs: integerOption("retryDelayMs", options.retryDelayMs, DEFAULTS.retryDelayMs, 0, MAX_RETRY_DELAY_MS),
+    maxSockets: integerOption("maxSockets", options.maxSockets, DEFAULTS.maxSockets, 1, 256),
+    flavor: options.flavor,
+    sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
+  };
+}
+
+function query(pairs: readonly (readonly [string, string | number | undefined])[]): string {
+  let text = "";
+  for (const [key, value] of pairs) {
+    if (value === undefined) continue;
+    text += `${text ? "&" : "?"}${key}=${encodeURIComponent(value)}`;
+  }
+  return text;
+}
+
+/**
+ * A transport that reads through the AWS Secrets Manager Agent (a sidecar or daemon on
+ * `127.0.0.1:2773`) or the AWS Parameters and Secrets Lambda Extension. Both already cache, so the
+ * client adds no cache of its own on this transport unless you pass `cache`. The token is resolved on
+ * the first read, the way the agent resolves it (docs/transports/agent.md).
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecretsClient({ transport: agentTransport() });
+ * const db = await secrets.getSecretJson('prod/db', { schema: DbSchema });
+ * ```
+ */
+export function agentTransport(options: AgentTransportOptions = {}): AgentTransport {
+  const config = normalizeAgentOptions(options);
+  const endpoint = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
+  const http: AgentHttp = createAgentHttp({ host: config.host, port: config.port, maxSockets: config.maxSockets });
+  let token: string | undefined;
+  /** The header object of the resolved token, built once per token. */
+  let tokenHeaders: Record<string, string> | undefined;
+  let flavor: AgentFlavor = config.flavor ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? "lambda-extension" : "agent");
+  const learnFlavor = config.flavor === undefined;
+
+  function headers(context: AgentCallContext): Record<string, string> {
+    if (token === undefined) {
+      token = resolveAgentToken(config.token, config.tokenEnv, context);
+      tokenHeaders = undefined;
+    }
+    tokenHeaders ??= { [config.header]: token };
+    return tokenHeaders;
+  }
+
+  /** After a 403, picks up a token that changed (an agent restarted with a new token file). */
+  function tokenChanged(context: AgentCallContext): boolean {
+    if (config.token !== undefined && !config.token.startsWith("file://")) return false;
+    const previous = token;
+    try {
+      token = resolveAgentToken(config.token, config.tokenEnv, context);
+    } catch {
+      return false;
+    }
+    tokenHeaders = undefined;
+    return token !== previous;
+  }
+
+  async function call(
+    path: string,
+    context: AgentCallContext,
+    signal: AbortSignal | undefined,
+  ): Promise<AgentHttpResponse> {
+    let refreshedToken = false;
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw networkError(undefined, context, signal);
+      let response: AgentHttpResponse | undefined;
+      let failure: unknown;
+      try {
+        response = await http.get({ path, headers: headers(context), timeoutMs: config.timeoutMs, signal });
+      } catch (error) {
+        if (error instanceof SecretsError) throw error;
+        failure = error;
+      }
+      if (response?.status === 200) return response;
+      if (response?.status === 403 && !refreshedToken && tokenChanged(context)) {
+        refreshedToken = true;
+        attempt--;
+        continue;
+      }
+      const outcome = response ? { response } : { error: failure };
+      if (attempt >= config.retries || signal?.aborted || !isRetryableAttempt(outcome)) {
+        if (response) return response;
+        throw networkError(failure, context, signal);
+      }
+      try {
+        await config.sleep(jitteredBackoff(attempt, config.retryDelayMs, MAX_RETRY_DELAY_MS), signal);
+      } catch {
+        throw networkError(undefined, context, signal);
+      }
+    }
+  }
+
+  function context(operation: AgentCallContext["operation"], secretId: string): AgentCallContext {
+    return { operation, secretId, transport: TRANSPORT_NAME, endpoint };
+  }
+
+  async function getSecretValue(request: SecretRequest): Promise<SecretRecord> {
+    const callContext = context("getSecretValue", request.id);
+    const path = `/secretsmanager/get${query([
+      ["secretId", request.id],
+      ["versionId", request.versionId],
+      ["versionStage", request.versionStage],
+      ["refreshNow", request.forceRefresh && flavor === "agent" ? "true" : undefined],
+    ])}`;
+    const response = await call(path, callContext, request.signal);
+    if (response.status !== 200) throw responseError(response, callContext, config.tokenEnv);
+    const decoded = decodeSecret(response.body, callContext);
+    if (learnFlavor) flavor = decoded.flavor;
+    return decoded.record;
+  }
+
+  async function getParameter(request: ParameterRequest): Promise<ParameterRecord> {
+    const callContext = context("getParameter", request.name);
+    if (request.version !== undefined && request.label !== undefined) {
+      throw new SecretsError({
+        code: "INVALID_REQUEST",
+        operation: "getParameter",
+        secretId: request.name,
+        transport: TRANSPORT_NAME,
+        detail: "give either version or label, not both",
+      });
+    }
+    const path = `/systemsmanager/parameters/get${query([
+      ["name", request.name],
+      ["version", request.version],
+      ["label", request.label],
+      // Sent always: the extension's default is false (ciphertext), the Transport contract's is true.
+      ["withDecryption", String(request.decrypt !== false)],
+    ])}`;
+    const response = await call(path, callContext, request.signal);
+    if (response.status !== 200) throw responseError(response, callContext, config.tokenEnv);
+    return decodeParameter(response.body, callContext);
+  }
+
+  async function ping(probe: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<boolean> {
+    try {
+      await http.get({ path: "/ping", headers: {}, timeoutMs: probe.timeoutMs ?? 250, signal: probe.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    name: TRANSPORT_NAME,
+    cacheByDefault: false,
+    endpoint,
+    getSecretValue,
+    getParameter,
+    ping,
+    close: () => http.close(),
+  };
+}
