@@ -3,8 +3,10 @@ import { defineConfig } from "tsup";
 /** One entry per public subpath; package.json "exports" must list the same ones. */
 export const entries = {
   index: "src/index.ts",
-  db: "src/db.ts",
   agent: "src/agent.ts",
+  aws: "src/aws.ts",
+  db: "src/db.ts",
+  transports: "src/transports.ts",
   /** The `secretwrangler` executable (package.json "bin"), not an import path. */
   cli: "src/cli/index.ts",
 };

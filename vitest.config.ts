@@ -7,7 +7,7 @@ export default defineConfig({
     alias: [
       { find: /^secretwrangler$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
       {
-        find: /^secretwrangler\/(db|agent)$/,
+        find: /^secretwrangler\/(agent|aws|db|transports)$/,
         replacement: fileURLToPath(new URL("./src/$1.ts", import.meta.url)),
       },
     ],

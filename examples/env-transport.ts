@@ -5,13 +5,8 @@
  * codes all work on top of it. `examples/custom-transport.ts` uses it; the transport contract
  * suite runs on it in `test/examples.test.ts`.
  */
-import {
-  type SecretRecord,
-  type SecretRequest,
-  SecretsError,
-  type SecretsErrorCode,
-  type Transport,
-} from "secretwrangler";
+import { type SecretRecord, SecretsError, type SecretsErrorCode, type Transport } from "secretwrangler";
+import type { SecretRequest } from "secretwrangler/transports";
 
 const TRANSPORT_NAME = "env";
 

@@ -12,7 +12,7 @@ import {
   parseArn,
   partitionDnsSuffix,
   partitionForRegion,
-} from "secretwrangler";
+} from "secretwrangler/aws";
 
 // #region partitions
 console.log(partitionForRegion("us-gov-east-1")); // aws-us-gov

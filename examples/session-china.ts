@@ -6,7 +6,8 @@
  *
  *   AWS_PROFILE=china npx tsx examples/session-china.ts
  */
-import { AwsSession, createSecretsClient, isSecretsError, parseArn, partitionDnsSuffix } from "secretwrangler";
+import { AwsSession, createSecretsClient, isSecretsError } from "secretwrangler";
+import { parseArn, partitionDnsSuffix } from "secretwrangler/aws";
 
 const base = new AwsSession({ region: "cn-north-1" });
 console.log(base.partition); // 'aws-cn'

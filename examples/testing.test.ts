@@ -14,8 +14,8 @@ import {
   resetDefaultClient,
   type SecretsClient,
   SecretsError,
-  TRANSPORT_ENV,
 } from "secretwrangler";
+import { TRANSPORT_ENV } from "secretwrangler/transports";
 import { afterEach, describe, expect, it } from "vitest";
 
 // #region code-under-test

@@ -11,6 +11,8 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   secretwrangler: "src/index.ts",
   "secretwrangler/db": "src/db.ts",
   "secretwrangler/agent": "src/agent.ts",
+  "secretwrangler/aws": "src/aws.ts",
+  "secretwrangler/transports": "src/transports.ts",
 };
 
 /** One public export whose documentation falls short. */

@@ -9,12 +9,14 @@
  * @module secretwrangler/agent
  */
 
-export type { AgentReader, AgentReadOptions } from "./client/agent-reader.js";
+export type { AgentReader } from "./client/agent-reader.js";
 export { createAgentReader } from "./client/agent-reader.js";
 export type { SecretsErrorCode, SecretsErrorIssue } from "./core/errors.js";
 export { ArgumentError, isSecretsError, SecretsError } from "./core/errors.js";
 export type { InferSchemaOutput, StandardSchemaV1 } from "./core/schema.js";
+export type { DeepReadonly, ReadOptions } from "./read/options.js";
 export type {
+  Freshness,
   ParameterRecord,
   ParameterRequest,
   ParameterType,

@@ -1,14 +1,13 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { type AgentReader, createAgentReader } from "../src/agent.js";
 import {
-  type AgentTransport,
-  type AutoTransportDecision,
   agentTransport,
   autoTransport,
   createSecretsClient,
   type StandardSchemaV1,
   type Transport,
 } from "../src/index.js";
+import type { AgentTransport, AutoTransportDecision } from "../src/transports.js";
 
 declare const DbSchema: StandardSchemaV1<unknown, { user: string; password: string }>;
 
@@ -48,10 +47,10 @@ describe("agent reader types", () => {
     const reader: AgentReader = createAgentReader();
 
     expectTypeOf(await reader.getSecretJson("prod/db", { schema: DbSchema })).toEqualTypeOf<{
-      user: string;
-      password: string;
+      readonly user: string;
+      readonly password: string;
     }>();
-    expectTypeOf(await reader.getSecretJson<{ a: number }>("x")).toEqualTypeOf<{ a: number }>();
+    expectTypeOf(await reader.getSecretJson<{ a: number }>("x")).toEqualTypeOf<{ readonly a: number }>();
     expectTypeOf(reader.transport).toEqualTypeOf<AgentTransport>();
   });
 });

@@ -4,13 +4,14 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
-  type AgentTransportOptions,
+  ArgumentError,
   agentTransport,
   createSecretsClient,
   isSecretsError,
   type SecretsErrorCode,
 } from "../src/index.js";
 import { createAgentHttp } from "../src/transports/agent/http.js";
+import type { AgentTransportOptions } from "../src/transports.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { AGENT_TOKEN_CANARY, type FakeAgent, freePort, startFakeAgent } from "./helpers/fake-agent.js";
 import { fakeArn } from "./helpers/fake-secrets-manager.js";
@@ -609,10 +610,11 @@ describe("agentTransport against a fake Secrets Manager Agent", () => {
   });
 
   describe("host", () => {
-    it("refuses a host that is not loopback as CONFIG, without a request", () => {
+    it("refuses a host that is not loopback as an ArgumentError (an option value, not the environment)", () => {
       const error = rejectionOfSync(() => agentTransport({ host: "10.0.0.5", token: AGENT_TOKEN_CANARY }));
 
-      expect(isSecretsError(error, "CONFIG")).toBe(true);
+      expect(error).toBeInstanceOf(ArgumentError);
+      expect(isSecretsError(error)).toBe(false);
       expect((error as Error).message).toContain("allowRemoteHost");
       expectNoLeak(error, NO_LEAK);
     });

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Arn, AWS_PARTITIONS, buildArn, iamRoleArn, isSecretsError, parseArn } from "../src/index.js";
+import { type Arn, AWS_PARTITIONS, buildArn, iamRoleArn, parseArn } from "../src/aws.js";
+import { ArgumentError } from "../src/core/errors.js";
+import { isSecretsError } from "../src/index.js";
 
 const partition = fc.constantFrom(...AWS_PARTITIONS);
 const word = fc.stringMatching(/^[a-z0-9-]{1,20}$/);
@@ -57,7 +59,7 @@ describe("ARN helpers", () => {
     ["another scheme", "urn:aws:iam::123456789012:role/x"],
   ];
   for (const [label, text] of malformed) {
-    it(`rejects ${label} as CONFIG without quoting it`, () => {
+    it(`rejects ${label} as an ArgumentError without quoting it`, () => {
       let error: unknown;
       try {
         parseArn(text);
@@ -65,7 +67,8 @@ describe("ARN helpers", () => {
         error = caught;
       }
 
-      expect(isSecretsError(error, "CONFIG")).toBe(true);
+      expect(error).toBeInstanceOf(ArgumentError);
+      expect(isSecretsError(error)).toBe(false);
       expect((error as Error).message).not.toContain(text);
     });
   }

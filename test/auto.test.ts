@@ -1,11 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  type AutoTransportDecision,
-  type AutoTransportOptions,
-  autoTransport,
-  createSecretsClient,
-  isSecretsError,
-} from "../src/index.js";
+import { autoTransport, createSecretsClient, isSecretsError } from "../src/index.js";
+import type { AutoTransportDecision, AutoTransportOptions } from "../src/transports.js";
 import type { AwsJsonServer } from "./helpers/aws-json-server.js";
 import { CANARY, rejectionOf } from "./helpers/canary.js";
 import { AGENT_TOKEN_CANARY, type FakeAgent, freePort, startFakeAgent } from "./helpers/fake-agent.js";

@@ -3,17 +3,17 @@ import {
   type CachedTransport,
   type CacheErrorEvent,
   type CacheOptions,
-  clearCaches,
   createSecretsClient,
+  getDefaultClient,
   getSecret,
   isSecretsError,
-  type MemoryTransport,
   memoryTransport,
   resetDefaultClient,
   type SecretsClient,
   type StandardSchemaV1,
   sdkTransport,
 } from "../src/index.js";
+import type { MemoryTransport } from "../src/transports.js";
 import { FakeClock, flush, type ScriptedBackend, scriptedBackend, settled } from "./helpers/cache-backend.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
@@ -710,7 +710,7 @@ describe("cache: options", () => {
     expect(client.transport.name).toBe("scripted");
   });
 
-  it("clearCaches empties the default client's cache", async () => {
+  it("getDefaultClient().clearCache() empties the default client's cache", async () => {
     const server = await startFakeSecretsManager({});
     let value = "one";
     server.handle({ GetSecretValue: () => ({ body: { Name: "key", SecretString: value } }) });
@@ -721,7 +721,7 @@ describe("cache: options", () => {
       value = "two";
 
       const cached = await getSecret("key");
-      clearCaches();
+      getDefaultClient().clearCache();
       const fresh = await getSecret("key");
 
       expect([cached, fresh]).toEqual(["one", "two"]);

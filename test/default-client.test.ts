@@ -9,8 +9,8 @@ import {
   getSecretJson,
   isSecretsError,
   resetDefaultClient,
-  resolveTransport,
 } from "../src/index.js";
+import { resolveTransport } from "../src/transports.js";
 import { rejectionOf } from "./helpers/canary.js";
 
 const directory = mkdtempSync(join(tmpdir(), "secretwrangler-default-"));
@@ -47,16 +47,18 @@ describe("the default client", () => {
     expect(resolveTransport(undefined).name).toBe("sdk");
   });
 
-  it("rejects an unknown transport name as CONFIG", () => {
+  it("rejects an unknown transport in SECRETWRANGLER_TRANSPORT as CONFIG, naming the variable", () => {
+    process.env.SECRETWRANGLER_TRANSPORT = "carrier-pigeon";
     let caught: unknown;
     try {
-      resolveTransport("carrier-pigeon");
+      resolveTransport(undefined);
     } catch (error) {
       caught = error;
     }
 
     expect(isSecretsError(caught, "CONFIG")).toBe(true);
     expect((caught as Error).message).toContain("carrier-pigeon");
+    expect((caught as Error).message).toContain("SECRETWRANGLER_TRANSPORT");
   });
 });
 

@@ -354,11 +354,13 @@ describe("sdkTransport client options", () => {
     await server.close();
   });
 
-  it("rejects an SSMClient mixed with client options as CONFIG", () => {
+  it("rejects an SSMClient mixed with client options as an ArgumentError", () => {
     const own = new SSMClient({ region: "us-east-1" });
 
     const attempt = () => sdkTransport({ ssmClient: own, region: "eu-west-1" } as never);
 
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(expect.objectContaining({ name: "ArgumentError" }));
     expect(attempt).toThrow(/pass either "ssmClient" or "region", not both/);
     own.destroy();
   });

@@ -8,7 +8,7 @@ import {
   memoryTransport,
   type ParameterMap,
   type ParameterTree,
-  type ParameterValue,
+  type ParameterRecord,
   type StandardSchemaV1,
   sdkTransport,
 } from "../src/index.js";
@@ -29,7 +29,7 @@ describe("getParameter types", () => {
   });
 
   it("returns the record with metadata from getParameterValue", () => {
-    expectTypeOf(secrets.getParameterValue("/a")).resolves.toEqualTypeOf<ParameterValue>();
+    expectTypeOf(secrets.getParameterValue("/a")).resolves.toEqualTypeOf<ParameterRecord>();
   });
 
   it("rejects options of the wrong type", () => {
@@ -66,8 +66,8 @@ describe("getParametersByPath types", () => {
 
   it("is the schema's output with a schema", () => {
     expectTypeOf(secrets.getParametersByPath("/app", { schema: config, keys: "camelCase" })).resolves.toEqualTypeOf<{
-      apiUrl: string;
-      db: { password: string };
+      readonly apiUrl: string;
+      readonly db: { readonly password: string };
     }>();
   });
 

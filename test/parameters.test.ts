@@ -6,15 +6,14 @@ import {
   createSecretsClient,
   fileTransport,
   isSecretsError,
-  type LocalParameterValue,
   memoryTransport,
   type ParameterRecord,
-  type ParameterRequest,
   type ParameterType,
   type SecretsClient,
   sdkTransport,
   type Transport,
 } from "../src/index.js";
+import type { LocalParameterValue, ParameterRequest } from "../src/transports.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { type FakeParameter, type SsmFixtures, startFakeSsm } from "./helpers/fake-ssm.js";
 import { credentialsSchema, leakySchema } from "./helpers/schemas.js";

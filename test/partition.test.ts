@@ -1,14 +1,8 @@
 import { partition as sdkPartition } from "@aws-sdk/core/client";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  AWS_PARTITIONS,
-  AwsSession,
-  isAwsPartition,
-  isSecretsError,
-  partitionDnsSuffix,
-  partitionForRegion,
-} from "../src/index.js";
+import { AWS_PARTITIONS, isAwsPartition, partitionDnsSuffix, partitionForRegion } from "../src/aws.js";
+import { AwsSession, isSecretsError } from "../src/index.js";
 import { rejectionOf } from "./helpers/canary.js";
 
 /** One real region of each partition. */

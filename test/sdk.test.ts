@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ArgumentError } from "../src/core/errors.js";
 import {
   createSecretsClient,
   isSecretsError,
@@ -188,22 +189,24 @@ describe("sdkTransport against a loopback Secrets Manager", () => {
     own.destroy();
   });
 
-  it("rejects a client mixed with client options as CONFIG", () => {
+  it("rejects a client mixed with client options as an ArgumentError", () => {
     const own = new SecretsManagerClient({ region: "us-east-1" });
 
     const attempt = () => sdkTransport({ client: own, region: "eu-west-1" } as never);
 
+    expect(attempt).toThrow(ArgumentError);
     expect(attempt).toThrow(/pass either "client" or "region"/);
     own.destroy();
   });
 });
 
 describe("sdkTransport options", () => {
-  it("rejects a session together with credentials as CONFIG", () => {
+  it("rejects a session together with credentials as an ArgumentError", () => {
     const session = { client: () => ({}) as never };
 
     const attempt = () => sdkTransport({ session, credentials: { accessKeyId: "a", secretAccessKey: "b" } } as never);
 
+    expect(attempt).toThrow(ArgumentError);
     expect(attempt).toThrow(/pass either "session" or "credentials"/);
   });
 });

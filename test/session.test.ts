@@ -8,7 +8,9 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { build } from "esbuild";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AwsSession, type AwsSessionOptions, isSecretsError, type SecretsError } from "../src/index.js";
+import type { AwsSessionOptions } from "../src/aws.js";
+import { ArgumentError } from "../src/core/errors.js";
+import { AwsSession, isSecretsError, type SecretsError } from "../src/index.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { type FakeSts, startFakeSts, stsError } from "./helpers/fake-sts.js";
 
@@ -135,16 +137,17 @@ describe("AwsSession credential sources", () => {
     expect(identity.arn).toBe("arn:aws:sts::123456789012:assumed-role/pod-role/pod-session");
   });
 
-  it("rejects keys and a profile together as CONFIG instead of picking one", () => {
+  it("rejects keys and a profile together as an ArgumentError instead of picking one", () => {
     const attempt = () => new AwsSession({ credentials: BASE_KEYS, profile: "aws2" });
 
-    expect(attempt).toThrow(expect.objectContaining({ code: "CONFIG" }));
+    expect(attempt).toThrow(ArgumentError);
     expect(attempt).toThrow(/pass either "credentials" or "profile", not both/);
   });
 
-  it("rejects a clientConfig that sets region or credentials as CONFIG", () => {
+  it("rejects a clientConfig that sets region or credentials as an ArgumentError", () => {
     const attempt = () => new AwsSession({ clientConfig: { region: "eu-west-1" } });
 
+    expect(attempt).toThrow(ArgumentError);
     expect(attempt).toThrow(/"clientConfig" may not set "region"/);
   });
 
@@ -440,12 +443,12 @@ describe("AwsSession.assumeRole", () => {
     );
   });
 
-  it("rejects a role ARN of another partition than the region as CONFIG", () => {
+  it("rejects a role ARN of another partition than the region as an ArgumentError", () => {
     const china = baseSession({ region: "cn-north-1" });
 
     const attempt = () => china.assumeRole({ roleArn: ROLE_ARN });
 
-    expect(attempt).toThrow(expect.objectContaining({ code: "CONFIG" }));
+    expect(attempt).toThrow(ArgumentError);
     expect(attempt).toThrow(/the role is in partition "aws" but region "cn-north-1" is in "aws-cn"/);
   });
 
@@ -458,10 +461,11 @@ describe("AwsSession.assumeRole", () => {
     expect(sts.calls("AssumeRole")[0]?.signingRegion).toBe("eu-west-1");
   });
 
-  it("rejects a role region in another partition than the session's as CONFIG", () => {
+  it("rejects a role region in another partition than the session's as an ArgumentError", () => {
     const attempt = () => baseSession().assumeRole({ roleArn: ROLE_ARN, region: "us-gov-west-1" });
 
-    expect(attempt).toThrow(/region "us-gov-west-1" is not in this session's partition "aws"/);
+    expect(attempt).toThrow(ArgumentError);
+    expect(attempt).toThrow(/"region" "us-gov-west-1" is not in this session's partition "aws"/);
   });
 
   it("types roleArn and accountId with roleName as exclusive targets", () => {
@@ -485,10 +489,10 @@ describe("AwsSession.assumeRole", () => {
     ["a duration under 900 seconds", { roleArn: ROLE_ARN, durationSeconds: 60 }, /"durationSeconds" must be/],
   ];
   for (const [label, options, message] of invalid) {
-    it(`rejects ${label} as CONFIG`, () => {
+    it(`rejects ${label} as an ArgumentError`, () => {
       const attempt = () => baseSession().assumeRole(options);
 
-      expect(attempt).toThrow(expect.objectContaining({ code: "CONFIG" }));
+      expect(attempt).toThrow(ArgumentError);
       expect(attempt).toThrow(message);
     });
   }

@@ -2,7 +2,7 @@
  * ARN parsing and building. An ARN is `arn:<partition>:<service>:<region>:<account>:<resource>`;
  * the resource may itself hold colons and slashes (`secret:prod/db-AbCdEf`, `role/path/name`).
  */
-import { SecretsError } from "../core/errors.js";
+import { ArgumentError } from "../core/errors.js";
 import { type AwsPartition, isAwsPartition } from "./partition.js";
 
 /** The parts of an ARN. `region` and `accountId` are empty for global resources (IAM, S3 buckets). */
@@ -18,13 +18,13 @@ export interface Arn {
   readonly resource: string;
 }
 
-function malformed(operation: string, detail: string): SecretsError {
+function malformed(operation: string, detail: string): ArgumentError {
   // The input is not quoted: a caller may hand us anything, including a value that should stay private.
-  return new SecretsError({ code: "CONFIG", operation, detail });
+  return new ArgumentError(`[secretwrangler] ${operation}: ${detail}`);
 }
 
 /**
- * Splits an ARN into its parts. Throws `CONFIG` for anything that is not an ARN of a known partition.
+ * Splits an ARN into its parts. Throws `ArgumentError` for anything that is not an ARN of a known partition.
  *
  * @example
  * ```ts
@@ -32,6 +32,7 @@ function malformed(operation: string, detail: string): SecretsError {
  * ```
  */
 export function parseArn(arn: string): Arn {
+  if (typeof arn !== "string") throw malformed("parseArn", "not an ARN (arn:partition:service:...)");
   const fields = arn.split(":");
   if (fields.length < 6 || fields[0] !== "arn") throw malformed("parseArn", "not an ARN (arn:partition:service:...)");
   const [, partition = "", service = "", region = "", accountId = ""] = fields;
@@ -43,7 +44,7 @@ export function parseArn(arn: string): Arn {
 }
 
 /**
- * Joins ARN parts; the inverse of {@link parseArn}. Throws `CONFIG` for a part that would not parse
+ * Joins ARN parts; the inverse of {@link parseArn}. Throws `ArgumentError` for a part that would not parse
  * back (an unknown partition, a colon in service, region or account, an empty resource).
  *
  * @example
@@ -64,7 +65,7 @@ export function buildArn(parts: Arn): string {
 
 /**
  * The ARN of an IAM role, `arn:<partition>:iam::<accountId>:role/<roleName>`. `roleName` may carry a
- * path (`service-role/deployer`). Throws `CONFIG` for an account id that is not 12 digits.
+ * path (`service-role/deployer`). Throws `ArgumentError` for an account id that is not 12 digits.
  *
  * @example
  * ```ts
@@ -72,8 +73,8 @@ export function buildArn(parts: Arn): string {
  * ```
  */
 export function iamRoleArn(partition: AwsPartition, accountId: string, roleName: string): string {
-  if (!/^\d{12}$/.test(accountId)) throw malformed("roleArn", "accountId must be 12 digits");
-  if (roleName === "" || roleName.startsWith("/") || roleName.endsWith("/")) {
+  if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) throw malformed("roleArn", "accountId must be 12 digits");
+  if (typeof roleName !== "string" || roleName === "" || roleName.startsWith("/") || roleName.endsWith("/")) {
     throw malformed("roleArn", "roleName must be a role name, optionally with a path (path/name)");
   }
   return buildArn({ partition, service: "iam", region: "", accountId, resource: `role/${roleName}` });

@@ -58,7 +58,37 @@ const CODES_BY_AWS_NAME: Readonly<Record<string, SecretsErrorCode>> = {
   ENOTFOUND: "TRANSPORT",
   EAI_AGAIN: "TRANSPORT",
   EPIPE: "TRANSPORT",
+  EHOSTUNREACH: "TRANSPORT",
+  ENETUNREACH: "TRANSPORT",
+  ECONNABORTED: "TRANSPORT",
 };
+
+/** Node socket error codes: they say what happened better than the name the SDK gives the error. */
+const NETWORK_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNABORTED",
+]);
+
+/**
+ * The Node socket error code of an error or of one of its causes. The SDK's HTTP handler renames a
+ * reset socket (`ECONNRESET`, `EPIPE`) to `TimeoutError` but keeps its `code`.
+ */
+function networkCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
 
 /**
  * The code for an AWS error name such as `ResourceNotFoundException`. The name may carry a
@@ -123,11 +153,14 @@ export function toSecretsError(error: unknown, context: AwsErrorContext): Secret
   const shape = (typeof error === "object" && error !== null ? error : {}) as AwsErrorShape;
   const status = typeof shape.$metadata?.httpStatusCode === "number" ? shape.$metadata.httpStatusCode : undefined;
   const name = typeof shape.name === "string" ? shape.name : undefined;
-  const nodeCode = typeof shape.code === "string" ? shape.code : undefined;
-  let code = codeForAwsName(name, status);
+  const socketCode = name === "AbortError" ? undefined : networkCode(error);
+  const nodeCode = socketCode ?? (typeof shape.code === "string" ? shape.code : undefined);
+  // A socket error is mapped by its code: a reset or refused connection is TRANSPORT whatever the SDK
+  // named it, and only a real timeout (ETIMEDOUT) is TIMEOUT.
+  let code = socketCode === undefined ? codeForAwsName(name, status) : codeForAwsName(socketCode);
   if (code === "TRANSPORT" && nodeCode) code = codeForAwsName(nodeCode, status);
   // A Node network error is a plain `Error`: its `code` (ECONNREFUSED, ...) says more than its name.
-  const label = name === undefined || name === "Error" ? (nodeCode ?? name) : name;
+  const label = socketCode ?? (name === undefined || name === "Error" ? (nodeCode ?? name) : name);
   const detail = [status, label].filter((part) => part !== undefined).join(" ");
   return new SecretsError({
     code,

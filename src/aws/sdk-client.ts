@@ -3,7 +3,9 @@
  * time, so an application that only uses the agent transport never loads it. Shared by the Secrets
  * Manager and SSM transports.
  */
-import { SecretsError } from "../core/errors.js";
+import { ArgumentError, SecretsError } from "../core/errors.js";
+import { applyRequestLimits, DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_TIMEOUT_MS } from "./request-handler.js";
+import { missingRegionError } from "./sdk-errors.js";
 
 /** Static or provider credentials, as the AWS SDK accepts them. */
 export type AwsCredentialsInput =
@@ -19,6 +21,18 @@ export type AwsCredentialsInput =
       readonly sessionToken?: string | undefined;
       readonly expiration?: Date | undefined;
     }>);
+
+/**
+ * What the library needs of an AWS SDK v3 client: `send` and `destroy`. Every real client
+ * (`SecretsManagerClient`, `SSMClient`, ...) fits, so you pass your own without a cast; declared
+ * here so that the library's types import no `@aws-sdk/*` package.
+ */
+export interface AwsSdkClient {
+  /** Sends a command; resolves with its output. */
+  send(command: unknown, options?: { readonly abortSignal?: AbortSignal | undefined }): Promise<unknown>;
+  /** Releases the client's sockets. */
+  destroy(): void;
+}
 
 /** Anything that can build a configured SDK v3 client, such as an `AwsSession`. */
 export interface AwsClientFactory {
@@ -39,8 +53,8 @@ export interface AwsClientConfigOptions {
   /** Attempts per call, including the first, for the SDK's retry strategy. @default 3 */
   readonly maxAttempts?: number | undefined;
   /**
-   * Milliseconds one HTTP attempt may take (socket connect and response) before it fails with
-   * `TIMEOUT`; the SDK retries it within `maxAttempts`. @default the SDK's (none)
+   * Milliseconds one HTTP attempt may take, from connecting to the last byte of the response body,
+   * before it fails with `TIMEOUT`; the SDK retries it within `maxAttempts`. @default 10000
    */
   readonly requestTimeoutMs?: number | undefined;
   readonly client?: never;
@@ -73,36 +87,141 @@ export interface SdkModuleSpec<M, C> {
   readonly clientClass: (module: M) => new (config: never) => C;
 }
 
+/** The options that build a client, which a caller's own client excludes. */
+const BUILD_OPTIONS = ["region", "endpoint", "credentials", "session", "maxAttempts", "requestTimeoutMs"] as const;
+
+/** Attempts beyond this are a mistake, not a retry policy. */
+const MAX_ATTEMPTS = 100;
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
+  return typeof value === "string" ? "a string" : `a ${typeof value}`;
+}
+
+function optionError(transport: string, option: string, expected: string, value: unknown): ArgumentError {
+  // The value is described, never quoted: it may be a key.
+  return new ArgumentError(`[secretwrangler] [${transport}] "${option}" must be ${expected}, got ${describeValue(value)}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Whether `value` looks like an SDK client: `send` and `destroy`. */
+export function isSdkClient(value: unknown): boolean {
+  return (
+    isObject(value) &&
+    typeof (value as { send?: unknown }).send === "function" &&
+    typeof (value as { destroy?: unknown }).destroy === "function"
+  );
+}
+
+/** Throws `ArgumentError` unless `value` is a usable endpoint URL (http or https). */
+export function assertEndpoint(value: unknown, option: string, transport: string): void {
+  if (value === undefined) return;
+  let url: URL | undefined;
+  try {
+    url = typeof value === "string" ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw optionError(transport, option, "an http(s) URL", value);
+  }
+}
+
+/** Throws `ArgumentError` unless `value` is a non-empty string (or undefined). */
+export function assertName(value: unknown, option: string, transport: string): void {
+  if (value === undefined) return;
+  if (typeof value !== "string" || value.trim() === "") throw optionError(transport, option, "a non-empty string", value);
+}
+
+/** Throws `ArgumentError` unless `value` is a key pair or a provider function (or undefined). */
+export function assertCredentials(value: unknown, option: string, transport: string): void {
+  if (value === undefined || typeof value === "function") return;
+  const keys = value as { accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown };
+  if (
+    !isObject(value) ||
+    typeof keys.accessKeyId !== "string" ||
+    keys.accessKeyId === "" ||
+    typeof keys.secretAccessKey !== "string" ||
+    keys.secretAccessKey === "" ||
+    (keys.sessionToken !== undefined && typeof keys.sessionToken !== "string")
+  ) {
+    throw optionError(
+      transport,
+      option,
+      "{ accessKeyId, secretAccessKey, sessionToken? } with non-empty strings, or a function that returns them",
+      isObject(value) ? "an object without them" : value,
+    );
+  }
+}
+
+/** Throws `ArgumentError` unless `value` is a number of milliseconds in (0, 2^31 - 1] (or undefined). */
+export function assertTimeout(value: unknown, option: string, transport: string): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
+    throw optionError(transport, option, `a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`, value);
+  }
+}
+
 /**
- * Checks that own clients (`client`, or the keys in `clientKeys`) and the build options are not
- * mixed, nor a session and credentials; throws `CONFIG` naming the options.
+ * Checks the options of an SDK-backed transport; throws `ArgumentError` (a programming mistake) naming
+ * the option: a value of the wrong type or out of range, own clients (`client`, or the keys in
+ * `clientKeys`) mixed with build options, or a session together with credentials.
  */
 export function assertClientOptions(
   options: Record<string, unknown>,
   transport: string,
   clientKeys: readonly string[] = ["client"],
 ): void {
+  if (!isObject(options)) throw optionError(transport, "options", "an object", options);
   if (options.session !== undefined && options.credentials !== undefined) {
-    throw new SecretsError({
-      code: "CONFIG",
-      operation: "createTransport",
-      transport,
-      detail: 'pass either "session" or "credentials", not both',
-    });
+    throw new ArgumentError(`[secretwrangler] [${transport}] pass either "session" or "credentials", not both`);
   }
   const clients = clientKeys.filter((key) => options[key] !== undefined);
-  if (clients.length === 0) return;
-  const mixed = ["region", "endpoint", "credentials", "session", "maxAttempts", "requestTimeoutMs"].filter(
-    (key) => options[key] !== undefined,
-  );
-  if (mixed.length > 0) {
-    throw new SecretsError({
-      code: "CONFIG",
-      operation: "createTransport",
-      transport,
-      detail: `pass either ${clients.map((key) => `"${key}"`).join(" and ")} or ${mixed.map((key) => `"${key}"`).join(", ")}, not both`,
-    });
+  const mixed = BUILD_OPTIONS.filter((key) => options[key] !== undefined);
+  if (clients.length > 0 && mixed.length > 0) {
+    throw new ArgumentError(
+      `[secretwrangler] [${transport}] pass either ${clients.map((key) => `"${key}"`).join(" and ")} or ${mixed.map((key) => `"${key}"`).join(", ")}, not both`,
+    );
   }
+  for (const key of clients) {
+    if (!isSdkClient(options[key])) throw optionError(transport, key, "an AWS SDK v3 client (send, destroy)", options[key]);
+  }
+  assertName(options.region, "region", transport);
+  assertEndpoint(options.endpoint, "endpoint", transport);
+  assertCredentials(options.credentials, "credentials", transport);
+  const session = options.session;
+  if (session !== undefined && !(isObject(session) && typeof session.client === "function")) {
+    throw optionError(transport, "session", "an AwsSession (or an object with a client() method)", session);
+  }
+  const { maxAttempts } = options;
+  if (
+    maxAttempts !== undefined &&
+    !(typeof maxAttempts === "number" && Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS)
+  ) {
+    throw optionError(transport, "maxAttempts", `an integer from 1 to ${MAX_ATTEMPTS}`, maxAttempts);
+  }
+  assertTimeout(options.requestTimeoutMs, "requestTimeoutMs", transport);
+}
+
+/**
+ * Throws `CONFIG` when a client the library built has no region: the SDK would fail every call with a
+ * bare `Error: Region is missing`, which reads like a network failure.
+ */
+async function assertRegion(client: unknown, transport: string): Promise<void> {
+  const region = (client as { config?: { region?: unknown } }).config?.region;
+  if (typeof region !== "function") return;
+  let resolved: unknown;
+  try {
+    resolved = await (region as () => Promise<unknown>)();
+  } catch (error) {
+    throw missingRegionError(transport, "createClient", undefined, error);
+  }
+  if (typeof resolved !== "string" || resolved === "") throw missingRegionError(transport, "createClient");
 }
 
 /** A lazily loaded SDK module and client. */
@@ -145,17 +264,23 @@ export function lazySdk<M, C extends { destroy(): void }>(
       if (options.endpoint !== undefined) config.endpoint = options.endpoint;
       if (options.credentials !== undefined) config.credentials = options.credentials;
       if (options.maxAttempts !== undefined) config.maxAttempts = options.maxAttempts;
-      if (options.requestTimeoutMs !== undefined) {
-        config.requestHandler = {
-          requestTimeout: options.requestTimeoutMs,
-          connectionTimeout: options.requestTimeoutMs,
-          throwOnRequestTimeout: true,
-        };
-      }
-      built = options.session
+      const client = options.session
         ? options.session.client(ClientClass as new (config: never) => C, config)
         : new ClientClass(config);
-      return { module, client: built };
+      // One deadline per attempt, connect to last body byte, and a capped body (see request-handler.ts).
+      applyRequestLimits(client, {
+        timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        maxBodyBytes: MAX_RESPONSE_BYTES,
+      });
+      built = client;
+      try {
+        await assertRegion(client, spec.transport);
+      } catch (error) {
+        client.destroy();
+        built = undefined;
+        throw error;
+      }
+      return { module, client };
     })();
     pending.catch(() => {
       pending = undefined;

@@ -43,7 +43,12 @@ export interface CacheErrorEvent {
 export interface CacheOptions {
   /** How long a fetched value is fresh, in milliseconds. @default 300_000 (5 minutes) */
   readonly ttlMs?: number | undefined;
-  /** How many entries are kept; past it, the least recently used one is evicted. @default 1000 */
+  /**
+   * How many entries are kept; past it, the least recently used one is evicted. A key whose load is
+   * in flight is not forgotten, so concurrent readers still share that load: evicted, it loses its
+   * value and leaves the recency list, and it is held (beyond the bound) until the load settles,
+   * at most `loadTimeoutMs`. @default 1000
+   */
   readonly maxEntries?: number | undefined;
   /**
    * A read this close to a value's expiry (in milliseconds) still gets the value at once and starts
@@ -69,6 +74,16 @@ export interface CacheOptions {
   readonly backoffMs?: number | undefined;
   /** Upper bound of that delay, in milliseconds. @default 60_000 */
   readonly maxBackoffMs?: number | undefined;
+  /**
+   * The longest a load (one call of the transport) may take, in milliseconds. Past it the load no
+   * longer counts as in flight: its waiting readers get a retryable `TIMEOUT` (or, with
+   * `staleOnError`, the last good value), the key backs off like after any transient failure, and a
+   * later read starts a new load, so one hung call can never pin a key. An answer that still comes
+   * is stored if nothing newer was. Above the built-in transports' own deadlines with their
+   * retries (the agent: 4 attempts of 5 s), so it fires only for a call that is really stuck.
+   * @default 30_000
+   */
+  readonly loadTimeoutMs?: number | undefined;
   /** Told about every failed refresh. Gets ids and errors, never values. Must not throw. */
   readonly onError?: ((event: CacheErrorEvent) => void) | undefined;
   /**
@@ -87,6 +102,7 @@ export interface NormalizedCacheOptions {
   readonly staleOnError: boolean;
   readonly backoffMs: number;
   readonly maxBackoffMs: number;
+  readonly loadTimeoutMs: number;
   readonly onError: ((event: CacheErrorEvent) => void) | undefined;
   readonly clock: () => number;
 }
@@ -100,7 +116,28 @@ const DEFAULTS = {
   staleOnError: true,
   backoffMs: 1000,
   maxBackoffMs: 60_000,
+  loadTimeoutMs: 30_000,
 } as const;
+
+/** The longest delay a Node timer takes (about 24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The default of `loadTimeoutMs`, for the cache and the coalescer. */
+export const DEFAULT_LOAD_TIMEOUT_MS: number = DEFAULTS.loadTimeoutMs;
+
+/**
+ * A `loadTimeoutMs` option, checked (a finite number of milliseconds above 0, at most what a timer
+ * takes) or defaulted; `label` names it in the `ArgumentError`.
+ */
+export function checkLoadTimeout(value: unknown, label: string): number {
+  const ms = value ?? DEFAULTS.loadTimeoutMs;
+  if (typeof ms !== "number" || !Number.isFinite(ms) || ms <= 0 || ms > MAX_TIMER_MS) {
+    throw new ArgumentError(
+      `${label} must be a finite number of milliseconds above 0 and at most ${MAX_TIMER_MS}, got ${String(ms)}`,
+    );
+  }
+  return ms;
+}
 
 function milliseconds(options: CacheOptions, name: keyof CacheOptions, fallback: number, positive = false): number {
   const value = options[name] ?? fallback;
@@ -125,6 +162,11 @@ export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCac
   const refreshAheadMs = milliseconds(options, "refreshAheadMs", ttlMs * DEFAULTS.refreshAheadShare);
   if (refreshAheadMs > ttlMs) throw new ArgumentError("cache.refreshAheadMs must not exceed cache.ttlMs");
   const backoffMs = milliseconds(options, "backoffMs", DEFAULTS.backoffMs, true);
+  const loadTimeoutMs = checkLoadTimeout(options.loadTimeoutMs, "cache.loadTimeoutMs");
+  const staleOnError = options.staleOnError ?? DEFAULTS.staleOnError;
+  if (typeof staleOnError !== "boolean") {
+    throw new ArgumentError(`cache.staleOnError must be a boolean, got ${typeof staleOnError}`);
+  }
   for (const name of ["onError", "clock"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new ArgumentError(`cache.${name} must be a function`);
@@ -135,9 +177,10 @@ export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCac
     maxEntries,
     refreshAheadMs,
     maxStaleMs: milliseconds(options, "maxStaleMs", ttlMs * DEFAULTS.maxStaleShare),
-    staleOnError: options.staleOnError ?? DEFAULTS.staleOnError,
+    staleOnError,
     backoffMs,
     maxBackoffMs: Math.max(backoffMs, milliseconds(options, "maxBackoffMs", DEFAULTS.maxBackoffMs)),
+    loadTimeoutMs,
     onError: options.onError,
     clock: options.clock ?? coarseClock,
   };

@@ -4,36 +4,24 @@
  * nothing about secrets: keys are strings in "spaces" (one per transport method), values are
  * whatever the loaders return, frozen once on the way in.
  *
+ * Two bounds hold whatever the transport does. Time: a load that has not settled within
+ * `loadTimeoutMs` stops counting as in flight (its readers get `TIMEOUT`, the key backs off), so one
+ * hung call never pins a key. Space: the recency list holds at most `maxEntries` entries; an entry
+ * evicted while its load is in flight is "detached" (out of the list, without a value, still in its
+ * space's map) so that readers keep joining that one load, and it comes back as the newest entry
+ * when the load settles, which evicts the oldest one again.
+ *
  * Hand-written rather than lru-cache: a hit here is a `Map.get`, one comparison with a coarse
  * clock and a pointer check, and it is served synchronously (see `bench/results/cache.md`).
  */
 import { jitteredBackoff } from "../core/backoff.js";
 import { isSecretsError, SecretsError } from "../core/errors.js";
+import type { Freshness } from "../transport/types.js";
+import { loadTimeoutError } from "./keys.js";
 import type { NormalizedCacheOptions } from "./options.js";
 
 /** Loads one key's value; `force` asks the backend to bypass its own cache too. */
 export type Loader<V> = (force: boolean) => Promise<V>;
-
-/**
- * What a read may demand of a cached value.
- *
- * @example
- * ```ts
- * await transport.getSecretValue({ id: 'prod/db', maxAgeMs: 60_000 });
- * ```
- */
-export interface CacheReadOptions {
-  /**
-   * Accept a cached value only if it was fetched less than this many milliseconds ago; otherwise
-   * wait for a fresh one (and get its error if that fails, even with `staleOnError`).
-   */
-  readonly maxAgeMs?: number | undefined;
-}
-
-/** A read's demands: an age limit, or bypassing the cache altogether. */
-export interface ReadDemand extends CacheReadOptions {
-  readonly forceRefresh?: boolean | undefined;
-}
 
 /** The entries of one transport method, e.g. `getSecretValue`, read with requests of type `R`. */
 export interface CacheSpace<V, R> {
@@ -71,6 +59,12 @@ interface Entry<V> {
   failures: number;
   lastError: SecretsError | undefined;
   retryAt: number;
+  /**
+   * Evicted while a load was in flight: out of the recency list and without a value (so `peek`
+   * never sees it), but still in the space's map, so readers join that load instead of starting
+   * another. Linked again when the load settles.
+   */
+  detached: boolean;
   newer: Entry<unknown> | undefined;
   older: Entry<unknown> | undefined;
 }
@@ -99,6 +93,8 @@ function backingOff(last: SecretsError, failures: number, retryInMs: number): Se
 /** A bounded cache whose values refresh themselves. One per transport instance. */
 export class RefreshingCache {
   readonly #options: NormalizedCacheOptions;
+  /** The transport's name, for the errors the cache makes itself (`TIMEOUT`). */
+  readonly #transport: string | undefined;
   readonly #clock: () => number;
   /** Age from which a read triggers a background refresh. */
   readonly #refreshFrom: number;
@@ -106,16 +102,23 @@ export class RefreshingCache {
   readonly #waitFrom: number;
   #newest: Entry<unknown> | undefined;
   #oldest: Entry<unknown> | undefined;
+  /** Entries in the maps: those in the recency list and the detached ones. */
   #size = 0;
+  /** Entries evicted while their load is in flight; see {@link Entry.detached}. */
+  readonly #detached = new Set<Entry<unknown>>();
 
-  constructor(options: NormalizedCacheOptions) {
+  constructor(options: NormalizedCacheOptions, transport?: string) {
     this.#options = options;
+    this.#transport = transport;
     this.#clock = options.clock;
     this.#refreshFrom = options.ttlMs - options.refreshAheadMs;
     this.#waitFrom = options.ttlMs + options.maxStaleMs;
   }
 
-  /** Entries held, values and in-flight loads together. */
+  /**
+   * Entries held: values, keys backing off and in-flight loads together. At most `maxEntries`, plus
+   * the entries evicted while their load is in flight, until it settles.
+   */
   get size(): number {
     return this.#size;
   }
@@ -129,7 +132,7 @@ export class RefreshingCache {
    * The value a read can have right now without waiting, or `undefined`. A value in its
    * refresh-ahead or stale window is returned and refreshed in the background.
    */
-  peek<V>(space: CacheSpace<V, never>, key: string, demand?: ReadDemand): V | undefined {
+  peek<V>(space: CacheSpace<V, never>, key: string, demand?: Freshness): V | undefined {
     const entry = space.entries.get(key);
     if (entry === undefined || !entry.hasValue || demand?.forceRefresh) return undefined;
     const now = this.#clock();
@@ -146,11 +149,17 @@ export class RefreshingCache {
   }
 
   /** Reads one key: from the cache when possible, else through one shared load. */
-  read<V, R>(space: CacheSpace<V, R>, key: string, id: string, request: R, demand: ReadDemand = {}): Promise<V> {
+  read<V, R>(space: CacheSpace<V, R>, key: string, id: string, request: R, demand: Freshness = {}): Promise<V> {
     const hit = this.peek(space, key, demand);
     if (hit !== undefined) return Promise.resolve(hit);
-    const entry = space.entries.get(key) ?? this.#create(space, key, id, request);
-    return this.#settle(entry, this.#wait(entry, demand.forceRefresh === true), demand);
+    const force = demand.forceRefresh === true;
+    const known = space.entries.get(key);
+    if (known !== undefined) return this.#settle(known, this.#wait(known, force), demand);
+    const entry = this.#create(space, key, id, request);
+    const pending = this.#wait(entry, force);
+    // Only now that its load is in flight: evicted, the new entry would be detached, not forgotten.
+    this.#trim();
+    return this.#settle(entry, pending, demand);
   }
 
   /**
@@ -180,6 +189,8 @@ export class RefreshingCache {
       const loads = loadMany(batch.map((entry) => entry.id));
       for (const [index, entry] of batch.entries()) this.#load(entry, false, loads[index]);
     }
+    // Only once the batch is in flight, so entries this read created are detached, not forgotten.
+    this.#trim();
     return plan.map((step) =>
       "entry" in step ? this.#settle(step.entry, this.#wait(step.entry, false), {}) : Promise.resolve(step.value),
     );
@@ -191,6 +202,9 @@ export class RefreshingCache {
       const newer = entry.newer;
       if (matches(entry.space.operation, entry.id, entry.value)) this.#drop(entry);
       entry = newer;
+    }
+    for (const entry of this.#detached) {
+      if (matches(entry.space.operation, entry.id, undefined)) this.#drop(entry);
     }
   }
 
@@ -215,14 +229,47 @@ export class RefreshingCache {
       failures: 0,
       lastError: undefined,
       retryAt: 0,
+      detached: false,
       newer: undefined,
       older: undefined,
     };
     space.entries.set(key, entry);
     this.#link(entry as Entry<unknown>);
     this.#size++;
-    if (this.#size > this.#options.maxEntries && this.#oldest) this.#remove(this.#oldest);
     return entry;
+  }
+
+  /**
+   * Evicts least recently used entries until the recency list is within `maxEntries`. One whose
+   * load is in flight is detached rather than forgotten, so that load stays the key's only one.
+   */
+  #trim(): void {
+    while (this.#size - this.#detached.size > this.#options.maxEntries) {
+      const oldest = this.#oldest;
+      if (oldest === undefined) return;
+      if (oldest.pending === undefined) this.#remove(oldest);
+      else this.#detach(oldest);
+    }
+  }
+
+  #detach(entry: Entry<unknown>): void {
+    this.#unlink(entry);
+    entry.detached = true;
+    entry.value = undefined;
+    entry.hasValue = false;
+    this.#detached.add(entry);
+  }
+
+  /**
+   * After a load of `entry` settled (or timed out): a detached entry that got a value, or has no
+   * load in flight any more, rejoins the recency list as its newest entry, and the oldest goes.
+   */
+  #settled<V>(entry: Entry<V>): void {
+    if (!entry.detached || (entry.pending !== undefined && !entry.hasValue)) return;
+    this.#detached.delete(entry as Entry<unknown>);
+    entry.detached = false;
+    this.#link(entry as Entry<unknown>);
+    this.#trim();
   }
 
   /**
@@ -246,7 +293,12 @@ export class RefreshingCache {
     return entry.lastError === undefined ? 0 : entry.retryAt - this.#clock();
   }
 
-  /** Starts a load (or adopts `source`, a batch's share) and stores its value if it is the newest. */
+  /**
+   * Starts a load (or adopts `source`, a batch's share) and stores its value if it is the newest.
+   * Past `loadTimeoutMs` the load is given up: its readers get `TIMEOUT` and the key backs off. An
+   * answer that comes after that is still stored if no newer load has stored one (it is as good as
+   * any); a failure that comes after that is ignored (the timeout was reported already).
+   */
   #load<V>(entry: Entry<V>, force: boolean, source?: Promise<V>): Promise<V> {
     const sequence = ++entry.started;
     const startedAt = this.#clock();
@@ -256,29 +308,55 @@ export class RefreshingCache {
     } catch (error) {
       loaded = Promise.reject(error);
     }
-    const promise: Promise<V> = loaded.then(
-      (raw) => {
-        const value = entry.space.freeze(raw);
-        if (entry.pending === promise) entry.pending = undefined;
-        if (sequence > entry.stored && entry.space.entries.get(entry.key) === entry) {
-          entry.value = value;
-          entry.hasValue = true;
-          entry.fetchedAt = startedAt;
-          entry.stored = sequence;
-          entry.failures = 0;
-          entry.lastError = undefined;
-          entry.retryAt = 0;
-        }
-        return value;
-      },
-      (error: unknown) => {
+    /** Whether this load's readers have their outcome: it settled, or it timed out. */
+    let over = false;
+    const promise = new Promise<V>((resolve, reject) => {
+      const fail = (error: unknown): void => {
+        over = true;
         if (entry.pending === promise) entry.pending = undefined;
         // A load overtaken by a newer stored value says nothing about the key any more: only its
         // own readers hear of its failure.
         if (sequence > entry.stored) this.#failed(entry, error);
-        throw error;
-      },
-    );
+        this.#settled(entry);
+        reject(error);
+      };
+      const { loadTimeoutMs } = this.#options;
+      const timer = setTimeout(
+        () => fail(loadTimeoutError(entry.space.operation, entry.id, this.#transport, loadTimeoutMs)),
+        loadTimeoutMs,
+      );
+      timer.unref();
+      loaded.then(
+        (raw) => {
+          clearTimeout(timer);
+          let value: V;
+          try {
+            value = entry.space.freeze(raw);
+          } catch (error) {
+            if (!over) fail(error);
+            return;
+          }
+          if (!over && entry.pending === promise) entry.pending = undefined;
+          if (sequence > entry.stored && entry.space.entries.get(entry.key) === entry) {
+            entry.value = value;
+            entry.hasValue = true;
+            entry.fetchedAt = startedAt;
+            entry.stored = sequence;
+            entry.failures = 0;
+            entry.lastError = undefined;
+            entry.retryAt = 0;
+          }
+          this.#settled(entry);
+          if (over) return;
+          over = true;
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (!over) fail(error);
+        },
+      );
+    });
     entry.pending = promise;
     entry.forced = force;
     // A background refresh has no reader; its failure is reported through onError instead.
@@ -287,7 +365,7 @@ export class RefreshingCache {
   }
 
   /** A reader's outcome of a load: its value, or on a transient failure the last good value. */
-  #settle<V>(entry: Entry<V>, pending: Promise<V>, demand: ReadDemand): Promise<V> {
+  #settle<V>(entry: Entry<V>, pending: Promise<V>, demand: Freshness): Promise<V> {
     if (!this.#options.staleOnError || demand.forceRefresh || demand.maxAgeMs !== undefined) return pending;
     return pending.catch((error: unknown) => {
       if (isTransient(error) && entry.hasValue) return entry.value as V;
@@ -333,7 +411,12 @@ export class RefreshingCache {
   #remove(entry: Entry<unknown>): void {
     if (entry.space.entries.get(entry.key) !== entry) return;
     entry.space.entries.delete(entry.key);
-    this.#unlink(entry);
+    if (entry.detached) {
+      this.#detached.delete(entry);
+      entry.detached = false;
+    } else {
+      this.#unlink(entry);
+    }
     this.#size--;
   }
 

@@ -6,33 +6,60 @@ import { getCommand } from "./commands/get.js";
 import { getParameterCommand, getParametersByPathCommand } from "./commands/parameters.js";
 import { EXIT_CODES, EXIT_UNEXPECTED, EXIT_USAGE } from "./exit-codes.js";
 import { COMMON_HELP, UsageError } from "./options.js";
-import type { CliIo } from "./output.js";
+import { type CliIo, writeError } from "./output.js";
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Readonly<Record<string, Command>> = {
-  get: getCommand,
-  "get-parameter": getParameterCommand,
-  "get-parameters-by-path": getParametersByPathCommand,
-  exec: execCommand,
-  doctor: doctorCommand,
+/** One command: how it is called, what it does, and the function that runs it. */
+interface CommandEntry {
+  /** The usage line after `secretwrangler`, e.g. `get <id>`. */
+  readonly usage: string;
+  /** One line for the main help. */
+  readonly summary: string;
+  readonly run: Command;
+}
+
+/** Every command. The main help is generated from this table. */
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  get: { usage: "get <id>", summary: "print a secret's value", run: getCommand },
+  "get-parameter": { usage: "get-parameter <name>", summary: "print an SSM parameter's value", run: getParameterCommand },
+  "get-parameters-by-path": {
+    usage: "get-parameters-by-path <path>",
+    summary: "print the parameters under a path as JSON",
+    run: getParametersByPathCommand,
+  },
+  exec: {
+    usage: "exec [options] -- <command>",
+    summary: "run a command with secrets as environment variables",
+    run: execCommand,
+  },
+  doctor: {
+    usage: "doctor",
+    summary: "check what a read needs: transport, packages, agent and token, region, credentials",
+    run: doctorCommand,
+  },
 };
+
+/** The names of the commands, in the order of the help. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+function commandLines(): string {
+  const entries = Object.values(COMMANDS);
+  const width = Math.max(...entries.map((entry) => entry.usage.length)) + 2;
+  return entries.map((entry) => `  ${entry.usage.padEnd(width)}${entry.summary}`).join("\n");
+}
 
 /** Help text of the CLI as a whole. */
 export const MAIN_HELP: string = `Usage: secretwrangler <command> [options]
 
 Commands:
-  get <id>                       print a secret's value
-  get-parameter <name>           print an SSM parameter's value
-  get-parameters-by-path <path>  print the parameters under a path as JSON
-  exec [options] -- <command>    run a command with secrets as environment variables
-  doctor                         check the transport, agent, credentials and identity
+${commandLines()}
 
 Run "secretwrangler <command> --help" for a command's options.
 
 ${COMMON_HELP}
 
-Exit codes: 0 ok, 1 unexpected, 2 usage, 10+ one per error code (see the CLI docs).`;
+Exit codes: 0 ok, 1 unexpected, 2 usage, 10+ one per error code, 126/127 for exec's program (see the CLI docs).`;
 
 /** Runs the CLI with `args` (without the node and script paths); returns the exit code. */
 export async function main(args: readonly string[], io: CliIo): Promise<number> {
@@ -44,22 +71,23 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command(rest, io);
+    return await command.run(rest, io);
   } catch (error) {
     // The library refusing an argument (an empty id, a path without "/") is a usage error. Any other
     // error's message may quote a value (Node's and V8's do), so it is not printed.
     if (error instanceof UsageError || error instanceof ArgumentError) {
-      io.stderr.write(`secretwrangler: ${error.message}\nRun "secretwrangler ${command ? `${name} ` : ""}--help".\n`);
+      writeError(io, error.message);
+      io.stderr.write(`Run "secretwrangler ${command ? `${name} ` : ""}--help".\n`);
       return EXIT_USAGE;
     }
     if (isSecretsError(error)) {
-      io.stderr.write(`secretwrangler: ${error.code}: ${error.message}\n`);
+      writeError(io, `${error.code}: ${error.message}`);
       return EXIT_CODES[error.code];
     }
     // Only the kind of error: its message could quote a value.
     const kind =
       error instanceof Error ? `${error.name}${"code" in error ? ` ${String(error.code)}` : ""}` : typeof error;
-    io.stderr.write(`secretwrangler: unexpected error (${kind})\n`);
+    writeError(io, `unexpected error (${kind})`);
     return EXIT_UNEXPECTED;
   }
 }

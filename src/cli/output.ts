@@ -1,10 +1,22 @@
-/** Writing values to stdout: the one place a secret value is meant to be printed. */
-import { SecretsError } from "../core/errors.js";
+/**
+ * Writing values to stdout (the one place a secret value is meant to be printed) and messages to
+ * stderr (escaped: an id, a spec or a path must not inject lines or terminal escapes).
+ */
+import { ArgumentError, SecretsError } from "../core/errors.js";
+import { escapeControl } from "../core/text.js";
 
 /** Where a command writes. Tests and the bin entry pass the process streams. */
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Writes one `secretwrangler: ...` line to stderr with its control characters escaped, so a quoted
+ * id, spec or path cannot add lines, move the cursor or recolour the terminal.
+ */
+export function writeError(io: CliIo, text: string): void {
+  io.stderr.write(`secretwrangler: ${escapeControl(text)}\n`);
 }
 
 /**
@@ -20,12 +32,27 @@ export function writeValue(io: CliIo, value: unknown, pretty = false): void {
   io.stdout.write(io.stdout.isTTY ? `${text}\n` : text);
 }
 
-/** Picks `a.b.c` out of a parsed JSON value, or throws `CONFIG` naming the missing field. */
-export function pickField(value: unknown, field: string, secretId: string): unknown {
+/** The keys of a `--field a.b.c` path; an empty key (`a..b`, a trailing dot) is a usage error. */
+export function fieldPath(field: string): string[] {
+  const keys = field.split(".");
+  if (keys.some((key) => key === "")) {
+    throw new ArgumentError(`--field takes dot-separated field names (a.b.c), got "${field}"`);
+  }
+  return keys;
+}
+
+/** Picks `a.b.c` out of a parsed JSON value, or throws `CONFIG` (operation `get --field`) naming the field. */
+export function pickField(value: unknown, field: string, secretId: string, transport?: string): unknown {
   let current = value;
-  for (const key of field.split(".")) {
+  for (const key of fieldPath(field)) {
     if (typeof current !== "object" || current === null || !Object.hasOwn(current, key)) {
-      throw new SecretsError({ code: "CONFIG", operation: "cli", secretId, detail: `no field "${field}"` });
+      throw new SecretsError({
+        code: "CONFIG",
+        operation: "get --field",
+        secretId,
+        transport,
+        detail: `the secret has no field "${field}"`,
+      });
     }
     current = (current as Record<string, unknown>)[key];
   }

@@ -1,56 +1,34 @@
 /**
- * The secrets client: the typed reads (`getSecret`, `getSecretJson`, `getSecretBinary`,
- * `getSecretValue`, `getSecretsJson`) on top of one transport.
+ * The secrets client: the typed reads of secrets and parameters on one transport, with the cache in
+ * front. The reads themselves are the read pipeline's (`read/`); this module picks the transport and
+ * the cache and owns their lifetime.
  */
-
 import type { AwsClientFactory } from "../aws/sdk-client.js";
 import { type CachedTransport, cachedTransport } from "../cache/cached-transport.js";
 import type { CacheOptions } from "../cache/options.js";
-import { ArgumentError, SecretsError } from "../core/errors.js";
-import { deepFreeze } from "../core/freeze.js";
-import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
-import { type DecodeContext, parseJsonText, secretBytes, secretText } from "../read/decode.js";
+import { ArgumentError } from "../core/errors.js";
+import type { InferSchemaOutput, StandardSchemaV1 } from "../core/schema.js";
 import type {
+  DeepReadonly,
   ParameterMap,
   ParameterReadOptions,
   ParametersByPathReadOptions,
   ParametersReadOptions,
   ParameterTree,
-  ParameterValue,
   ParameterValueOf,
-} from "../read/parameter-options.js";
+  ReadOptions,
+} from "../read/options.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../read/parameters.js";
-import { secretRequest } from "../read/request.js";
-import { missingResultError, settleEach } from "../transport/batch.js";
-import type { BatchResult, ParameterType, SecretRecord, SecretVersionOptions, Transport } from "../transport/types.js";
+import { SecretReader } from "../read/secret.js";
+import type {
+  BatchOptions,
+  BatchResult,
+  ParameterRecord,
+  ParameterType,
+  SecretRecord,
+  Transport,
+} from "../transport/types.js";
 import { resolveTransport, type TransportSpec } from "../transports/spec.js";
-
-/** Options of every read. */
-export interface ReadOptions extends SecretVersionOptions {
-  /** Cancels the read. */
-  readonly signal?: AbortSignal | undefined;
-  /** Skip every cache on the way (this client's and the agent's) and store the fresh value. */
-  readonly forceRefresh?: boolean | undefined;
-  /**
-   * Accept this client's cached value only if it was fetched less than this many milliseconds ago;
-   * otherwise wait for a fresh one.
-   */
-  readonly maxAgeMs?: number | undefined;
-}
-
-/** Options of a JSON read with a schema; the result type is the schema's output. */
-export interface SchemaReadOptions<S extends StandardSchemaV1> extends ReadOptions {
-  /** Any Standard Schema validator (zod 4, valibot, arktype, ...). */
-  readonly schema: S;
-}
-
-/** Options of a batch JSON read. */
-export interface BatchReadOptions {
-  readonly signal?: AbortSignal | undefined;
-}
-
-/** A secret version with its metadata, as {@link SecretsClient.getSecretValue} returns it. */
-export interface SecretValue extends SecretRecord {}
 
 /** How a {@link SecretsClient} is set up. */
 export interface SecretsClientOptions {
@@ -64,7 +42,8 @@ export interface SecretsClientOptions {
    * The cache in front of the transport (see `docs/caching.md`), or `false` for none. Pass options
    * to turn it on for a transport whose `cacheByDefault` is `false` (agent, memory, file).
    * @default on (`ttlMs` 5 minutes, `maxEntries` 1000, `staleOnError` true) for sdk, auto and custom
-   * transports; off for the agent, which caches already, and for the local memory and file transports
+   * transports; off for the agent, which caches already, for the local memory and file transports,
+   * and for a transport that is a cache itself ({@link cachedTransport})
    */
   readonly cache?: CacheOptions | false | undefined;
   /**
@@ -99,8 +78,14 @@ export interface SecretsClient {
    * const db = await secrets.getSecretJson('prod/db', { schema: z.object({ password: z.string() }) });
    * ```
    */
-  getSecretJson<S extends StandardSchemaV1>(id: string, options: SchemaReadOptions<S>): Promise<InferSchemaOutput<S>>;
-  getSecretJson<T = unknown>(id: string, options?: ReadOptions & { readonly schema?: undefined }): Promise<T>;
+  getSecretJson<S extends StandardSchemaV1>(
+    id: string,
+    options: ReadOptions & { readonly schema: S },
+  ): Promise<DeepReadonly<InferSchemaOutput<S>>>;
+  getSecretJson<T = unknown>(
+    id: string,
+    options?: ReadOptions & { readonly schema?: undefined },
+  ): Promise<DeepReadonly<T>>;
   /**
    * Reads a binary secret's bytes (a fresh copy each call).
    * @example
@@ -116,7 +101,7 @@ export interface SecretsClient {
    * const previous = await secrets.getSecretValue('prod/db', { versionStage: 'AWSPREVIOUS' });
    * ```
    */
-  getSecretValue(id: string, options?: ReadOptions): Promise<SecretValue>;
+  getSecretValue(id: string, options?: ReadOptions): Promise<SecretRecord>;
   /**
    * Reads many JSON secrets (AWSCURRENT) in as few calls as the transport allows. Each id gets its own
    * result; a missing or forbidden id does not fail the others.
@@ -129,12 +114,12 @@ export interface SecretsClient {
    */
   getSecretsJson<S extends StandardSchemaV1>(
     ids: readonly string[],
-    options: BatchReadOptions & { readonly schema: S },
-  ): Promise<BatchResult<InferSchemaOutput<S>>[]>;
+    options: BatchOptions & { readonly schema: S },
+  ): Promise<BatchResult<DeepReadonly<InferSchemaOutput<S>>>[]>;
   getSecretsJson<T = unknown>(
     ids: readonly string[],
-    options?: BatchReadOptions & { readonly schema?: undefined },
-  ): Promise<BatchResult<T>[]>;
+    options?: BatchOptions & { readonly schema?: undefined },
+  ): Promise<BatchResult<DeepReadonly<T>>[]>;
   /**
    * Reads an SSM parameter: a `String` or `SecureString` as a string, a `StringList` as a string
    * array. `decrypt` defaults to true. Pass `type` to narrow the result type (checked at run time).
@@ -158,7 +143,7 @@ export interface SecretsClient {
    * const { value, version } = await secrets.getParameterValue('/my-app/prod/flag', { version: 3 });
    * ```
    */
-  getParameterValue(name: string, options?: ParameterReadOptions): Promise<ParameterValue>;
+  getParameterValue(name: string, options?: ParameterReadOptions): Promise<ParameterRecord>;
   /**
    * Reads many SSM parameters, 10 per call on the SDK transport. Each name gets its own result, in
    * order; a missing name does not fail the others. A name may carry a selector (`/app/flag:3`).
@@ -181,7 +166,7 @@ export interface SecretsClient {
   getParametersByPath<S extends StandardSchemaV1>(
     path: string,
     options: ParametersByPathReadOptions & { readonly schema: S },
-  ): Promise<InferSchemaOutput<S>>;
+  ): Promise<DeepReadonly<InferSchemaOutput<S>>>;
   getParametersByPath(
     path: string,
     options: ParametersByPathReadOptions & { readonly shape: "flat"; readonly schema?: undefined },
@@ -206,7 +191,8 @@ export interface SecretsClient {
    */
   extend(options: SecretsClientOptions): SecretsClient;
   /**
-   * Forgets every cached value, e.g. between tests.
+   * Forgets every cached value, e.g. between tests: this client's cache, and a cache it reads
+   * through (a {@link CachedTransport} passed as its transport).
    * @example
    * ```ts
    * afterEach(() => secrets.clearCache());
@@ -215,7 +201,7 @@ export interface SecretsClient {
   clearCache(): void;
   /**
    * Forgets the cached values of one secret id or parameter name (every version), e.g. in a
-   * rotation handler; the next read fetches.
+   * rotation handler, in this client's cache and a cache it reads through; the next read fetches.
    * @example
    * ```ts
    * secrets.invalidate('prod/db');
@@ -226,21 +212,8 @@ export interface SecretsClient {
   close(): Promise<void>;
 }
 
-/**
- * What has been derived from one record: its parsed JSON and its validated forms, one per schema.
- * Keyed weakly by the record, so a cache that hands out the same record object gets parsing and
- * validation done once per fetched version.
- */
-interface Derived {
-  json?: unknown;
-  /** Per schema: the validation in progress, then its frozen output, so a hit returns it synchronously. */
-  readonly validated: ValidationMemo;
-}
-
-class DefaultSecretsClient implements SecretsClient {
-  readonly transport: Transport;
+class DefaultSecretsClient extends SecretReader implements SecretsClient {
   readonly #options: SecretsClientOptions;
-  readonly #derived = new WeakMap<SecretRecord, Derived>();
   readonly #cache: CachedTransport | undefined;
   /** The transport without this client's cache: what `extend()` shares. */
   readonly #base: Transport;
@@ -253,127 +226,32 @@ class DefaultSecretsClient implements SecretsClient {
    *   still see the parent's spec and session.
    */
   constructor(options: SecretsClientOptions, shared?: Transport) {
-    this.#options = options;
     if (typeof options.transport === "object" && options.session !== undefined) {
-      throw new SecretsError({
-        code: "CONFIG",
-        operation: "createSecretsClient",
-        detail: 'pass either a transport object or "session", not both',
-        hint: "Build the transport with the session: sdkTransport({ session })",
-      });
+      throw new ArgumentError(
+        'createSecretsClient: pass either a transport object or "session", not both; build the transport with the session: sdkTransport({ session })',
+      );
     }
-    const transport =
+    const base =
       shared ??
       (typeof options.transport === "object"
         ? options.transport
         : resolveTransport(options.transport, { session: options.session }));
-    const cacheOff = options.cache === false || (options.cache === undefined && transport.cacheByDefault === false);
-    this.#cache = cacheOff ? undefined : cachedTransport(transport, options.cache);
-    this.transport = this.#cache ?? transport;
-    this.#base = transport;
+    const cacheOff =
+      options.cache === false ||
+      (options.cache === undefined && (base.cacheByDefault === false || base.peekSecretValue !== undefined));
+    const cache = cacheOff ? undefined : cachedTransport(base, options.cache);
+    super(cache ?? base);
+    this.#options = options;
+    this.#cache = cache;
+    this.#base = base;
     this.#ownsTransport = shared === undefined;
-  }
-
-  /** The cached record, when one can be served without waiting: the synchronous hit path. */
-  #peek(id: string, options: ReadOptions | undefined): SecretRecord | undefined {
-    // An aborted read gets its ABORTED from the transport path, not a cached value.
-    return options?.signal?.aborted ? undefined : this.#cache?.peekSecretValue(id, options);
-  }
-
-  async #fetch(id: string, options?: ReadOptions): Promise<SecretRecord> {
-    return this.transport.getSecretValue(secretRequest(id, options));
-  }
-
-  #context(id: string): DecodeContext {
-    return { secretId: id, transport: this.transport.name };
-  }
-
-  #derive(record: SecretRecord): Derived {
-    let derived = this.#derived.get(record);
-    if (!derived) {
-      derived = { validated: new WeakMap() };
-      this.#derived.set(record, derived);
-    }
-    return derived;
-  }
-
-  #json(derived: Derived, record: SecretRecord, id: string): unknown {
-    if (!("json" in derived)) {
-      const context = this.#context(id);
-      derived.json = deepFreeze(parseJsonText(secretText(record, context), context));
-    }
-    return derived.json;
-  }
-
-  #validated(record: SecretRecord, id: string, schema: StandardSchemaV1 | undefined): unknown {
-    const derived = this.#derive(record);
-    const json = this.#json(derived, record, id);
-    if (schema === undefined) return json;
-    return validateOnce(derived.validated, schema, json, { secretId: id, transport: this.transport.name });
-  }
-
-  async getSecret(id: string, options?: ReadOptions): Promise<string> {
-    return secretText(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
-  }
-
-  async getSecretJson(
-    id: string,
-    options?: ReadOptions & { readonly schema?: StandardSchemaV1 | undefined },
-  ): Promise<never> {
-    const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
-    return this.#validated(record, id, options?.schema) as never;
-  }
-
-  async getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array> {
-    return secretBytes(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
-  }
-
-  async getSecretValue(id: string, options?: ReadOptions): Promise<SecretValue> {
-    const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
-    // Copies of the parts that cannot be frozen: the record may be shared by the cache.
-    return {
-      ...record,
-      createdDate: record.createdDate && new Date(record.createdDate),
-      secretBinary: record.secretBinary && Uint8Array.from(record.secretBinary),
-    };
-  }
-
-  async getSecretsJson(
-    ids: readonly string[],
-    options: BatchReadOptions & { readonly schema?: StandardSchemaV1 | undefined } = {},
-  ): Promise<never> {
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "")) {
-      throw new ArgumentError("secret ids must be an array of non-empty strings");
-    }
-    const unique = [...new Set(ids)];
-    const records: BatchResult<SecretRecord>[] = this.transport.batchGetSecretValue
-      ? await this.transport.batchGetSecretValue(unique, { signal: options.signal })
-      : await settleEach(unique, (id) => this.#fetch(id, { signal: options.signal }));
-    const byId = new Map(records.map((result) => [result.id, result]));
-    const results = await Promise.all(
-      ids.map(async (id): Promise<BatchResult<unknown>> => {
-        const record = byId.get(id) ?? {
-          id,
-          ok: false,
-          error: missingResultError(this.transport.name, "batchGetSecretValue", id),
-        };
-        if (!record.ok) return record;
-        try {
-          return { id, ok: true, value: await this.#validated(record.value, id, options.schema) };
-        } catch (error) {
-          if (error instanceof SecretsError) return { id, ok: false, error };
-          throw error;
-        }
-      }),
-    );
-    return results as never;
   }
 
   getParameter(name: string, options?: ParameterReadOptions): Promise<never> {
     return readParameter(this.transport, name, options) as Promise<never>;
   }
 
-  getParameterValue(name: string, options?: ParameterReadOptions): Promise<ParameterValue> {
+  getParameterValue(name: string, options?: ParameterReadOptions): Promise<ParameterRecord> {
     return readParameterValue(this.transport, name, options);
   }
 
@@ -394,10 +272,12 @@ class DefaultSecretsClient implements SecretsClient {
 
   clearCache(): void {
     this.#cache?.clear();
+    this.#base.clear?.();
   }
 
   invalidate(id: string): void {
     this.#cache?.invalidate(id);
+    this.#base.invalidate?.(id);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@
  * transport, nothing else.
  */
 
+import { escapeControl } from "./text.js";
+
 /**
  * The stable codes callers branch on.
  *
@@ -85,14 +87,20 @@ const VERBS: Readonly<Record<string, string>> = {
   validate: "validate secret",
 };
 
+/**
+ * The message: every part that may come from a caller, a file or a backend (the id, the transport
+ * spec, the detail, the hint) has its control characters escaped, so it cannot inject into a log line
+ * or a terminal. The properties (`secretId`, `detail`, ...) keep the raw text.
+ */
 function describe(options: SecretsErrorOptions): string {
   const parts = ["[secretwrangler]"];
-  if (options.transport) parts.push(`[${options.transport}]`);
-  const verb = VERBS[options.operation] ?? options.operation;
-  let text = options.secretId === undefined ? `${verb} failed` : `${verb} "${options.secretId}" failed`;
-  text += ` (${options.code})`;
-  if (options.detail) text += `: ${options.detail}`;
-  if (options.hint) text += `. ${options.hint}`;
+  if (options.transport) parts.push(`[${escapeControl(options.transport)}]`);
+  const verb = escapeControl(VERBS[options.operation] ?? String(options.operation));
+  let text =
+    options.secretId === undefined ? `${verb} failed` : `${verb} "${escapeControl(String(options.secretId))}" failed`;
+  text += ` (${escapeControl(String(options.code))})`;
+  if (options.detail) text += `: ${escapeControl(options.detail)}`;
+  if (options.hint) text += `. ${escapeControl(options.hint)}`;
   parts.push(text);
   return parts.join(" ");
 }
@@ -209,4 +217,9 @@ export function unsupportedOperation(
  */
 export class ArgumentError extends TypeError {
   override readonly name = "ArgumentError" as const;
+
+  /** The message is escaped with {@link escapeControl}: it may name a caller's id, path or spec. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(escapeControl(String(message)), options);
+  }
 }

@@ -2,8 +2,9 @@
  * `getDbSecret`: a DB secret read through a client. Here, not on the client, so that zod is bundled
  * only into apps that import `secretwrangler/db`.
  */
-import type { ReadOptions, SecretsClient } from "../client/client.js";
+import type { SecretsClient } from "../client/client.js";
 import { getDefaultClient } from "../client/default-client.js";
+import type { ReadOptions } from "../read/options.js";
 import type { DbEngine } from "./engines.js";
 import { createDbSecretSchema } from "./schemas.js";
 import type { DbSecretFor, ParseDbSecretOptions } from "./types.js";
@@ -38,5 +39,8 @@ export function getDbSecret<E extends DbEngine | undefined = undefined>(
   const { engine, defaults, client = getDefaultClient(), ...read } = options;
   // createDbSecretSchema returns the same schema for the same options, so the client's per-schema
   // validation memo applies.
-  return client.getSecretJson(id, { ...read, schema: createDbSecretSchema<E>({ engine, defaults }) });
+  // DbSecretFor is read-only all the way down already.
+  return client.getSecretJson(id, { ...read, schema: createDbSecretSchema<E>({ engine, defaults }) }) as Promise<
+    DbSecretFor<E>
+  >;
 }

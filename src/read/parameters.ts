@@ -3,11 +3,10 @@
  * `getParameters` and `getParametersByPath`. Each takes the client's transport (with its cache, if
  * any) and checks and fills the options in one place.
  */
-import type { CachedTransport } from "../cache/cached-transport.js";
 import { ArgumentError, SecretsError, unsupportedOperation } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
 import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
-import { missingResultError, settleEach } from "../transport/batch.js";
+import { missingResultError, readParameterBatch } from "../transport/batch.js";
 import { isSecretReference, SECRET_REFERENCE_PREFIX, splitSelector } from "../transport/parameter-name.js";
 import {
   type BatchResult,
@@ -23,8 +22,7 @@ import type {
   ParametersByPathReadOptions,
   ParametersReadOptions,
   ParameterTree,
-  ParameterValue,
-} from "./parameter-options.js";
+} from "./options.js";
 import { assertParameterType, parameterValue } from "./parameter-value.js";
 import { layoutParameters } from "./tree.js";
 
@@ -54,7 +52,7 @@ function optionalBoolean(option: string, value: unknown): boolean | undefined {
 function parameterRequest(
   requested: unknown,
   options: ParameterReadOptions,
-): ParameterRequest & Pick<ParameterReadOptions, "maxAgeMs"> {
+): ParameterRequest {
   assertName(requested);
   const { name, version: nameVersion, label: nameLabel } = splitSelector(requested);
   const { version, label } = options;
@@ -112,9 +110,7 @@ function parameterRecord(
     throw unsupportedOperation(transport.name, "getParameter", name, "Use the sdk transport (sdkTransport())");
   }
   // An aborted read gets its ABORTED from the transport path, not a cached value.
-  const hit = request.signal?.aborted
-    ? undefined
-    : (transport as Partial<Pick<CachedTransport, "peekParameter">>).peekParameter?.(request);
+  const hit = request.signal?.aborted ? undefined : transport.peekParameter?.(request);
   if (options.type === undefined) return hit ?? transport.getParameter(request);
   const context = { operation: "getParameter", name, transport: transport.name };
   if (hit !== undefined) return assertParameterType(hit, options.type, context);
@@ -137,7 +133,7 @@ export async function readParameterValue(
   transport: Transport,
   name: string,
   options?: ParameterReadOptions,
-): Promise<ParameterValue> {
+): Promise<ParameterRecord> {
   const record = parameterRecord(transport, name, options);
   const found = record instanceof Promise ? await record : record;
   // The date is copied: the record may be shared (and frozen) by a cache, and a Date cannot be frozen.
@@ -159,17 +155,8 @@ export async function readParameters(
   const unique = [...new Set(names)];
   const refused = new Set(decrypt ? [] : unique.filter((name) => isSecretReference(splitSelector(name).name)));
   const wanted = unique.filter((name) => !refused.has(name));
-  let records: BatchResult<ParameterRecord>[];
-  if (wanted.length === 0) {
-    records = [];
-  } else if (transport.getParameters) {
-    records = await transport.getParameters(wanted, { decrypt, signal: options.signal });
-  } else if (transport.getParameter) {
-    const single = transport.getParameter.bind(transport);
-    records = await settleEach(wanted, (name) => single({ ...splitSelector(name), decrypt, signal: options.signal }));
-  } else {
-    throw unsupportedOperation(transport.name, "getParameters", undefined, "Use the sdk transport (sdkTransport())");
-  }
+  const records =
+    wanted.length === 0 ? [] : await readParameterBatch(transport, wanted, { decrypt, signal: options.signal });
   const byName = new Map(records.map((result) => [result.id, result]));
   return names.map((name): BatchResult<string | string[]> => {
     if (refused.has(name))
@@ -189,8 +176,21 @@ interface Layouts {
   readonly validated: Map<string, ValidationMemo>;
 }
 
-/** Keyed weakly by the records array, so a cache that hands out the same array gets layout and validation once. */
+/**
+ * Keyed weakly by the records array, so a cache that hands out the same array gets layout and
+ * validation once. Only a frozen array (a cache's) is kept: another may change.
+ */
 const layoutsByRecords = new WeakMap<readonly ParameterRecord[], Layouts>();
+
+function layoutsOf(records: readonly ParameterRecord[]): Layouts {
+  if (!Object.isFrozen(records)) return { built: new Map(), validated: new Map() };
+  let layouts = layoutsByRecords.get(records);
+  if (!layouts) {
+    layouts = { built: new Map(), validated: new Map() };
+    layoutsByRecords.set(records, layouts);
+  }
+  return layouts;
+}
 
 /** `getParametersByPath`: every parameter under the path as a deep-frozen tree or flat map, optionally validated. */
 export async function readParametersByPath(
@@ -213,7 +213,7 @@ export async function readParametersByPath(
     );
   }
   // forceRefresh and maxAgeMs are for a cached transport; others ignore them.
-  const pathOptions: ParametersByPathOptions & Pick<ParametersByPathReadOptions, "forceRefresh" | "maxAgeMs"> = {
+  const pathOptions: ParametersByPathOptions = {
     recursive,
     decrypt,
     signal: options.signal,
@@ -229,11 +229,7 @@ export async function readParametersByPath(
     transport: transport.name,
   };
   const layoutKey = `${layout.shape}|${layout.keys}|${path}`;
-  let layouts = layoutsByRecords.get(records);
-  if (!layouts) {
-    layouts = { built: new Map(), validated: new Map() };
-    layoutsByRecords.set(records, layouts);
-  }
+  const layouts = layoutsOf(records);
   let built = layouts.built.get(layoutKey);
   if (!built) {
     built = deepFreeze(layoutParameters(records, layout));

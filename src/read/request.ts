@@ -1,22 +1,13 @@
 /** Builds the request a transport gets from a caller's id and read options. */
 import { ArgumentError } from "../core/errors.js";
-import type { SecretRequest, SecretVersionOptions } from "../transport/types.js";
-
-/** The read options a request carries: version, cancellation and freshness. */
-export interface SecretRequestOptions extends SecretVersionOptions {
-  readonly signal?: AbortSignal | undefined;
-  readonly forceRefresh?: boolean | undefined;
-  readonly maxAgeMs?: number | undefined;
-}
+import type { SecretRequest } from "../transport/types.js";
+import type { ReadOptions } from "./options.js";
 
 /**
- * The transport request for `id`; throws a `TypeError` for an empty or non-string id (a programming
- * error, not a failed read). `maxAgeMs` rides along for a cache on the way.
+ * The transport request for `id`; throws an `ArgumentError` for an empty or non-string id (a
+ * programming error, not a failed read).
  */
-export function secretRequest(
-  id: string,
-  options: SecretRequestOptions = {},
-): SecretRequest & Pick<SecretRequestOptions, "maxAgeMs"> {
+export function secretRequest(id: string, options: ReadOptions = {}): SecretRequest {
   if (typeof id !== "string" || id === "") throw new ArgumentError("secret id must be a non-empty string");
   return {
     id,

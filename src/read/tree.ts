@@ -5,7 +5,7 @@
  */
 import { SecretsError } from "../core/errors.js";
 import type { ParameterRecord } from "../transport/types.js";
-import type { ParameterKeyStyle, ParameterMap, ParameterTree } from "./parameter-options.js";
+import type { ParameterKeyStyle, ParameterMap, ParameterTree } from "./options.js";
 import { parameterValue } from "./parameter-value.js";
 
 /** How to lay the parameters out. */

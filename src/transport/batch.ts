@@ -4,8 +4,9 @@
  * the transports and the client, so every batch reports failures the same way: per id, never by
  * failing the whole batch (except on abort or a bug).
  */
-import { isSecretsError, SecretsError } from "../core/errors.js";
-import type { BatchResult } from "./types.js";
+import { isSecretsError, SecretsError, unsupportedOperation } from "../core/errors.js";
+import { splitSelector } from "./parameter-name.js";
+import type { BatchOptions, BatchResult, ParameterRecord, SecretRecord, Transport } from "./types.js";
 
 /** How many batch calls of one batch read may be in flight at once (e.g. 4 x BatchGetSecretValue). */
 export const CHUNK_CONCURRENCY = 4;
@@ -115,4 +116,45 @@ export function missingResultError(
   detail = "the transport returned no result for this id",
 ): SecretsError {
   return new SecretsError({ code: "NOT_FOUND", operation, secretId: id, transport, detail });
+}
+
+/**
+ * The one read-many fallback for secrets: the transport's batch call, else one read per id (all at
+ * once). Results in the order of `ids`.
+ *
+ * @example
+ * ```ts
+ * const results = await readSecretBatch(transport, ['a', 'b'], { signal });
+ * ```
+ */
+export function readSecretBatch(
+  transport: Transport,
+  ids: readonly string[],
+  options: BatchOptions = {},
+): Promise<BatchResult<SecretRecord>[]> {
+  if (transport.batchGetSecretValue) return transport.batchGetSecretValue(ids, options);
+  return settleEach(ids, (id) => transport.getSecretValue({ id, signal: options.signal }));
+}
+
+/**
+ * The one read-many fallback for parameters: the transport's batch call, else one read per name
+ * (a name may carry a selector, `/app/flag:3`), else `CONFIG` for a transport without parameters.
+ *
+ * @example
+ * ```ts
+ * const results = await readParameterBatch(transport, ['/a', '/b:3'], { decrypt: true });
+ * ```
+ */
+export function readParameterBatch(
+  transport: Transport,
+  names: readonly string[],
+  options: BatchOptions & { readonly decrypt?: boolean | undefined } = {},
+): Promise<BatchResult<ParameterRecord>[]> {
+  if (transport.getParameters) return transport.getParameters(names, options);
+  const { getParameter } = transport;
+  if (!getParameter) {
+    throw unsupportedOperation(transport.name, "getParameters", undefined, "Use the sdk transport (sdkTransport())");
+  }
+  const { decrypt, signal } = options;
+  return settleEach(names, (name) => getParameter.call(transport, { ...splitSelector(name), decrypt, signal }));
 }

@@ -14,17 +14,20 @@ export interface SecretVersionOptions {
   readonly versionStage?: string | undefined;
 }
 
+/** How fresh a value must be: what a read asks of the caches on the way. Transports without one ignore it. */
+export interface Freshness {
+  /** Bypass every cache on the way, including the backend's own (the agent's `refreshNow=true`). */
+  readonly forceRefresh?: boolean | undefined;
+  /** Accept a cached value only if it was fetched less than this many milliseconds ago. */
+  readonly maxAgeMs?: number | undefined;
+}
+
 /** One read of one secret, as the client hands it to a transport. */
-export interface SecretRequest extends SecretVersionOptions {
+export interface SecretRequest extends SecretVersionOptions, Freshness {
   /** Name, full ARN or partial ARN. */
   readonly id: string;
   /** Cancels the read. */
   readonly signal?: AbortSignal | undefined;
-  /**
-   * Bypass any cache on the way, including the backend's own (the agent's `refreshNow=true`).
-   * Transports without a cache ignore it.
-   */
-  readonly forceRefresh?: boolean | undefined;
 }
 
 /** A secret version as a transport returns it. Exactly one of `secretString` / `secretBinary` is set. */
@@ -81,7 +84,7 @@ export function isParameterType(value: unknown): value is ParameterType {
 }
 
 /** One read of one SSM parameter. Give at most one of `version` and `label`. */
-export interface ParameterRequest {
+export interface ParameterRequest extends Freshness {
   /** Parameter name (`/my-app/prod/api-url`) or ARN. */
   readonly name: string;
   /** A version number. */
@@ -91,8 +94,6 @@ export interface ParameterRequest {
   /** Decrypt a `SecureString` (`WithDecryption`). @default true */
   readonly decrypt?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
-  /** Bypass any cache on the way. */
-  readonly forceRefresh?: boolean | undefined;
 }
 
 /** An SSM parameter as a transport returns it. */
@@ -112,7 +113,7 @@ export interface ParameterRecord {
 }
 
 /** Options of a path read. */
-export interface ParametersByPathOptions extends BatchOptions {
+export interface ParametersByPathOptions extends BatchOptions, Freshness {
   /** Descend into sub-paths. @default true */
   readonly recursive?: boolean | undefined;
   /** Decrypt `SecureString` values. @default true */
@@ -142,10 +143,18 @@ export interface Transport {
   readonly cacheByDefault?: boolean;
   /** Reads one secret version. Throws {@link SecretsError} on failure. */
   getSecretValue(request: SecretRequest): Promise<SecretRecord>;
+  /**
+   * The record a read could have right now without waiting, or `undefined` (then call
+   * {@link Transport.getSecretValue}): the synchronous hit path of a cache. What it returns is
+   * frozen and may be shared between readers.
+   */
+  peekSecretValue?(id: string, options?: SecretVersionOptions & Freshness): SecretRecord | undefined;
   /** Reads many secrets (AWSCURRENT) in as few calls as the backend allows, one result per id. */
   batchGetSecretValue?(ids: readonly string[], options?: BatchOptions): Promise<BatchResult<SecretRecord>[]>;
   /** Reads one SSM parameter. */
   getParameter?(request: ParameterRequest): Promise<ParameterRecord>;
+  /** Like {@link Transport.peekSecretValue}, for a parameter. */
+  peekParameter?(request: ParameterRequest): ParameterRecord | undefined;
   /** Reads many SSM parameters, one result per name; a name may carry a selector (`/a:3`). `decrypt` defaults to true. */
   getParameters?(
     names: readonly string[],
@@ -153,6 +162,13 @@ export interface Transport {
   ): Promise<BatchResult<ParameterRecord>[]>;
   /** Reads every parameter under a path, all pages. */
   getParametersByPath?(path: string, options?: ParametersByPathOptions): Promise<ParameterRecord[]>;
+  /**
+   * Forgets what a cache on the way holds for this secret id, parameter name or path, so the next
+   * read fetches. Transports that are not caches leave it out.
+   */
+  invalidate?(id: string): void;
+  /** Forgets everything a cache on the way holds. */
+  clear?(): void;
   /** Releases sockets, clients and timers. Safe to call more than once. */
   close?(): void | Promise<void>;
 }

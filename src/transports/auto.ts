@@ -60,7 +60,7 @@ export interface AutoTransportOptions {
   readonly sdk?: SdkTransportOptions | undefined;
   /** How long the probe of the agent's port waits for an answer, in milliseconds. @default 250 */
   readonly probeTimeoutMs?: number | undefined;
-  /** Told about every choice, the first and each one after a failure. Must not throw. */
+  /** Told about every choice, the first and each one after a failure. Should not throw; if it does, that is ignored. */
   readonly onDecision?: ((decision: AutoTransportDecision) => void) | undefined;
 }
 
@@ -120,7 +120,7 @@ export async function chooseAgentOrSdk(
 ): Promise<AutoTransportDecision> {
   const tokenEnv = agentTokenEnv(agentOptions);
   try {
-    resolveAgentToken(agentOptions.token, tokenEnv, { operation: "chooseTransport", transport: TRANSPORT_NAME });
+    await resolveAgentToken(agentOptions.token, tokenEnv, { operation: "chooseTransport", transport: TRANSPORT_NAME });
   } catch {
     const reason = `no agent token (${tokenEnv.join(", ")} unset, or its file unreadable)`;
     return { transport: "sdk", reason, endpoint: agent.endpoint };
@@ -158,7 +158,11 @@ export function autoTransport(options: AutoTransportOptions = {}): Transport {
     const decision: AutoTransportDecision = agent
       ? await chooseAgentOrSdk(agent, options.agent, probeTimeoutMs)
       : { transport: "sdk", reason: `invalid agent options: ${invalid}` };
-    options.onDecision?.(decision);
+    try {
+      options.onDecision?.(decision);
+    } catch {
+      // A broken logging hook must not break reads (nor stay in `choice` as a rejection).
+    }
     return decision.transport === "agent" && agent ? agent : sdk;
   }
 

@@ -1,16 +1,44 @@
 /**
  * A transport that serves secrets from a local JSON file, for development without AWS. The file is
- * read on first use and read again whenever its modification time changes, so edits show up
- * without a restart.
+ * read on first use and read again whenever it changes (modification time, size or inode), so edits
+ * show up without a restart. Reads are asynchronous, of a regular file only, and capped at
+ * `maxBytes`; concurrent reads share one check and one reload.
  */
-import { readFileSync, statSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ArgumentError, SecretsError } from "../core/errors.js";
 import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
 import { LocalParameterStore, type LocalParameterValue, localParameterMethods } from "./local/parameter-store.js";
+import { formatBytes, type LocalFile, LocalFileRefused, quotePath, readRegularFile } from "./local/regular-file.js";
 import { LocalSecretStore, type LocalSecretValue } from "./local/secret-store.js";
 
 const TRANSPORT_NAME = "file";
+
+/**
+ * The default limit of the file's size: 16 MiB. A secret is at most 64 KiB in Secrets Manager, so
+ * this holds hundreds of the largest secrets; parsing it takes well under a second, and a file
+ * pointed at by mistake (a log, a database dump) fails at once instead of filling memory.
+ */
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/** The largest `maxBytes`: 256 MiB, which decodes to a string well under V8's length limit. */
+const MAX_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Options of {@link fileTransport}.
+ *
+ * @example
+ * ```ts
+ * fileTransport('./secrets.local.json', { maxBytes: 64 * 1024 * 1024 });
+ * ```
+ */
+export interface FileTransportOptions {
+  /**
+   * The largest file read, in bytes, from 1 to 268435456 (256 MiB). A larger file, or anything that
+   * is not a regular file (a FIFO, a device, a directory), is refused with `CONFIG`.
+   * @default 16777216 (16 MiB)
+   */
+  readonly maxBytes?: number | undefined;
+}
 
 /**
  * The file's shape: `{ "secrets": { "<id>": <value> }, "parameters": { "<name>": <value> } }`. A
@@ -41,23 +69,33 @@ interface FileStores {
   readonly parameters: LocalParameterStore;
 }
 
-function configError(path: string, detail: string, cause?: unknown): SecretsError {
+/** The error for the file at `path`; `path` is quoted (JSON-escaped), `detail` never holds content. */
+function configError(path: string, detail: string, cause?: unknown, hint?: string): SecretsError {
   return new SecretsError({
     code: "CONFIG",
     operation: "readFile",
     transport: TRANSPORT_NAME,
-    detail: `${path}: ${detail}`,
+    detail: `${quotePath(path)}: ${detail}`,
+    hint,
     cause,
   });
 }
 
-function load(path: string): FileStores {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw configError(path, "cannot read the file", error);
-  }
+function refusedError(path: string, refused: LocalFileRefused): SecretsError {
+  if (refused.reason === "io") return configError(path, `the file ${refused.detail}`, refused.cause);
+  if (refused.reason === "type")
+    return configError(path, `the path ${refused.detail}`, undefined, "Point it at a JSON file");
+  return configError(
+    path,
+    `the file ${refused.detail}`,
+    undefined,
+    `Split the file, or raise the limit with fileTransport(path, { maxBytes }) (default ${formatBytes(DEFAULT_MAX_BYTES)})`,
+  );
+}
+
+/** Parses the file's bytes into stores. Errors name the path and keys, never a value. */
+function parse(path: string, bytes: Buffer): FileStores {
+  const text = bytes.toString("utf8");
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -83,51 +121,88 @@ function load(path: string): FileStores {
   if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
     throw configError(path, '"parameters" must be an object of name -> value');
   }
-  const secretStore = new LocalSecretStore(TRANSPORT_NAME, secrets);
   try {
+    const secretStore = new LocalSecretStore(TRANSPORT_NAME, secrets);
     return { secrets: secretStore, parameters: new LocalParameterStore(TRANSPORT_NAME, parameters, secretStore) };
   } catch (error) {
-    // The store's messages name the parameter, never its value.
+    // The stores' messages name the secret or parameter, never its value. A bad entry in the file is
+    // the environment's fault, not the caller's: CONFIG rather than the stores' ArgumentError.
     throw configError(path, (error as Error).message);
   }
 }
 
 /**
- * A transport that reads secrets and SSM parameters from a JSON file (see {@link SecretsFile}).
+ * A transport that reads secrets and SSM parameters from a JSON file (see {@link SecretsFile}). The
+ * file must be a regular file of at most `options.maxBytes` (16 MiB by default).
  *
  * @example
  * ```ts
  * const secrets = createSecretsClient({ transport: fileTransport('./secrets.local.json') });
  * ```
  */
-export function fileTransport(path: string): Transport {
-  if (typeof path !== "string" || path === "") {
-    throw new ArgumentError('fileTransport: "path" must be a non-empty string');
+export function fileTransport(path: string, options: FileTransportOptions = {}): Transport {
+  if (typeof path !== "string" || path === "" || path.includes("\0")) {
+    throw new ArgumentError('fileTransport: "path" must be a non-empty string without NUL characters');
+  }
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ArgumentError("fileTransport: the options must be an object");
+  }
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
+    throw new ArgumentError(`fileTransport: "maxBytes" must be an integer from 1 to ${MAX_MAX_BYTES}`);
   }
   const absolute = resolve(path);
-  let store: FileStores | undefined;
-  let loadedMtime = -1;
+  /** The last good read, and the `fstat` of the handle it came from. */
+  let loaded: { readonly stores: FileStores; readonly file: Omit<LocalFile, "bytes"> } | undefined;
+  /** The check (and reload) in progress, shared by every read that arrives meanwhile. */
+  let checking: Promise<FileStores> | undefined;
 
-  function current(): FileStores {
-    let mtime: number;
+  /** The stores, read again if the file changed since the last good read. */
+  async function refresh(): Promise<FileStores> {
+    if (loaded) {
+      let now: Awaited<ReturnType<typeof stat>>;
+      try {
+        now = await stat(absolute);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        throw configError(absolute, `cannot read the file${typeof code === "string" ? ` (${code})` : ""}`, error);
+      }
+      const { file } = loaded;
+      // Only a change detector: what is read is checked again on the opened handle.
+      if (now.mtimeMs === file.mtimeMs && now.size === file.size && now.ino === file.ino && now.dev === file.dev) {
+        return loaded.stores;
+      }
+    }
+    let file: LocalFile;
     try {
-      mtime = statSync(absolute).mtimeMs;
+      file = await readRegularFile(absolute, maxBytes);
     } catch (error) {
-      throw configError(absolute, "cannot read the file", error);
+      throw error instanceof LocalFileRefused ? refusedError(absolute, error) : error;
     }
-    if (!store || mtime !== loadedMtime) {
-      store = load(absolute);
-      loadedMtime = mtime;
+    const { bytes, ...version } = file;
+    let stores: FileStores;
+    try {
+      stores = parse(absolute, bytes);
+    } finally {
+      bytes.fill(0);
     }
-    return store;
+    loaded = { stores, file: version };
+    return stores;
+  }
+
+  function current(): Promise<FileStores> {
+    checking ??= refresh().finally(() => {
+      checking = undefined;
+    });
+    return checking;
   }
 
   return {
     name: TRANSPORT_NAME,
     cacheByDefault: false,
     async getSecretValue(request: SecretRequest): Promise<SecretRecord> {
-      return current().secrets.get(request);
+      return (await current()).secrets.get(request);
     },
-    ...localParameterMethods(() => current().parameters),
+    ...localParameterMethods(async () => (await current()).parameters),
   };
 }

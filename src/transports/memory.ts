@@ -1,5 +1,6 @@
 /** A transport that serves secrets from memory: for tests, and for code that wants no AWS at all. */
 
+import { ArgumentError } from "../core/errors.js";
 import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
 import {
   LocalParameterStore,
@@ -58,6 +59,9 @@ export function memoryTransport(
   secrets: Readonly<Record<string, LocalSecretValue>> = {},
   options: MemoryTransportOptions = {},
 ): MemoryTransport {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new ArgumentError("memoryTransport: the options must be an object");
+  }
   const store = new LocalSecretStore(TRANSPORT_NAME, secrets);
   const parameters = new LocalParameterStore(TRANSPORT_NAME, options.parameters, store);
   return {

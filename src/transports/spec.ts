@@ -1,10 +1,10 @@
 /**
- * Turns a transport spec string (`sdk`, `memory`, `file:<path>`, ...) into a transport, so a
- * deployment can switch transports by configuration alone.
+ * Transport specs: the strings (`sdk`, `agent`, `file:<path>`, ...) that name a built-in transport,
+ * so a deployment can switch transports by configuration alone. The one table of specs and the one
+ * parser: the client, the CLI and `doctor` all read specs through here, so they agree on every input.
  */
-
 import type { AwsClientFactory } from "../aws/sdk-client.js";
-import { SecretsError } from "../core/errors.js";
+import { ArgumentError, SecretsError } from "../core/errors.js";
 import type { Transport } from "../transport/types.js";
 import { agentTransport } from "./agent/transport.js";
 import { autoTransport } from "./auto.js";
@@ -21,13 +21,106 @@ import { sdkTransport } from "./sdk/transport.js";
  */
 export const TRANSPORT_ENV = "SECRETWRANGLER_TRANSPORT";
 
-/** A transport named by a string: `"sdk"`, `"agent"`, `"auto"`, `"memory"` or `"file:<path>"`. */
-export type TransportSpec = "sdk" | "agent" | "auto" | "memory" | `file:${string}`;
-
-/** What the transports a spec names are built with. */
-export interface ResolveTransportOptions {
-  /** The session (`AwsSession`) the `sdk` transport, and `auto`'s SDK fallback, call AWS with. */
+/** What the transport a spec names is built with. */
+export interface TransportBuildOptions {
+  /** The session (`AwsSession`) of the AWS transports (`sdk`, and the SDK fallback of `auto`). */
   readonly session?: AwsClientFactory | undefined;
+  /** An endpoint override for the AWS transports. */
+  readonly endpoint?: string | undefined;
+}
+
+/** One row of the spec table. */
+interface SpecEntry {
+  /** What follows `name:`, if the spec takes it (`file:<path>`). */
+  readonly argument?: string;
+  /** Whether `session` and `endpoint` apply. */
+  readonly aws: boolean;
+  /** Why the CLI cannot use it, if it cannot. */
+  readonly notForCli?: string;
+  readonly build: (argument: string, options: TransportBuildOptions) => Transport;
+}
+
+/** The names of the built-in transports; with {@link SpecWithArgument}, the spec strings. */
+type SpecName = "sdk" | "agent" | "auto" | "memory" | "file";
+/** The names that take an argument after a colon (`file:<path>`). */
+type SpecWithArgument = "file";
+
+/** Every built-in transport a spec can name. A new built-in transport adds its row here and its name above. */
+const SPECS: Readonly<Record<SpecName, SpecEntry>> = {
+  sdk: { aws: true, build: (_, { session, endpoint }): Transport => sdkTransport({ session, endpoint }) },
+  agent: { aws: false, build: (): Transport => agentTransport() },
+  auto: { aws: true, build: (_, { session, endpoint }): Transport => autoTransport({ sdk: { session, endpoint } }) },
+  memory: {
+    aws: false,
+    notForCli: 'the memory transport starts empty in every run; use "file:<path>" for local values',
+    build: (): Transport => memoryTransport(),
+  },
+  file: { argument: "path", aws: false, build: (path): Transport => fileTransport(path) },
+};
+
+/** A transport named by a string: `"sdk"`, `"agent"`, `"auto"`, `"memory"` or `"file:<path>"`. */
+export type TransportSpec = Exclude<SpecName, SpecWithArgument> | `${SpecWithArgument}:${string}`;
+
+/** Where a spec came from: an option in code, a CLI flag, or the environment variable. */
+export type SpecSource = "option" | "flag" | "env";
+
+/** A parsed spec: which table row, and its argument. */
+export interface ParsedSpec {
+  readonly name: SpecName;
+  /** The argument after `name:`; empty for specs without one. */
+  readonly argument: string;
+  /** Whether `session` and `endpoint` apply. */
+  readonly aws: boolean;
+  /** Why the CLI cannot use it, if it cannot. */
+  readonly notForCli: string | undefined;
+}
+
+/** The specs, as help texts list them: `sdk | agent | auto | memory | file:<path>`. */
+export function transportSpecList(forCli = false): string {
+  return (Object.entries(SPECS) as [SpecName, SpecEntry][])
+    .filter(([, entry]) => !(forCli && entry.notForCli))
+    .map(([name, entry]) => (entry.argument ? `${name}:<${entry.argument}>` : name))
+    .join(" | ");
+}
+
+/** A refused spec: a programming or usage mistake from an option or flag, a setup problem from the environment. */
+function refuse(source: SpecSource, detail: string): never {
+  const hint = `Use ${transportSpecList(source === "flag")}`;
+  if (source !== "env") throw new ArgumentError(`transport: ${detail}. ${hint}`);
+  throw new SecretsError({
+    code: "CONFIG",
+    operation: "resolveTransport",
+    detail: `${TRANSPORT_ENV}: ${detail}`,
+    hint,
+  });
+}
+
+/**
+ * Parses a spec. Blank (unset, empty or spaces) means `sdk`, wherever it comes from. An unknown spec
+ * is an `ArgumentError` from an option or a flag, and `CONFIG` from the environment variable.
+ */
+export function parseTransportSpec(spec: string | undefined, source: SpecSource): ParsedSpec {
+  if (spec !== undefined && typeof spec !== "string")
+    throw new ArgumentError("transport must be a string or a Transport");
+  const text = (spec ?? "").trim() || "sdk";
+  const colon = text.indexOf(":");
+  const name = colon === -1 ? text : text.slice(0, colon);
+  const argument = colon === -1 ? "" : text.slice(colon + 1);
+  const entry = Object.hasOwn(SPECS, name) ? SPECS[name as SpecName] : undefined;
+  if (entry === undefined) refuse(source, `unknown transport "${text}"`);
+  if (entry.argument !== undefined && argument === "") refuse(source, `"${name}:" needs a ${entry.argument}`);
+  if (entry.argument === undefined && colon !== -1) refuse(source, `"${name}" takes no argument`);
+  return { name: name as SpecName, argument, aws: entry.aws, notForCli: entry.notForCli };
+}
+
+/** The spec in effect: the given one, else `SECRETWRANGLER_TRANSPORT`, parsed with its source. */
+export function effectiveTransportSpec(spec: string | undefined, source: Exclude<SpecSource, "env">): ParsedSpec {
+  return spec === undefined ? parseTransportSpec(process.env[TRANSPORT_ENV], "env") : parseTransportSpec(spec, source);
+}
+
+/** Builds the transport of a parsed spec. */
+export function buildTransport(parsed: ParsedSpec, options: TransportBuildOptions = {}): Transport {
+  return SPECS[parsed.name].build(parsed.argument, options);
 }
 
 /**
@@ -38,20 +131,6 @@ export interface ResolveTransportOptions {
  * resolveTransport('file:./secrets.local.json');
  * ```
  */
-export function resolveTransport(
-  spec: string | undefined = process.env[TRANSPORT_ENV],
-  options: ResolveTransportOptions = {},
-): Transport {
-  const value = (spec ?? "").trim() || "sdk";
-  if (value === "sdk") return sdkTransport({ session: options.session });
-  if (value === "agent") return agentTransport();
-  if (value === "auto") return autoTransport({ sdk: { session: options.session } });
-  if (value === "memory") return memoryTransport();
-  if (value.startsWith("file:") && value.length > "file:".length) return fileTransport(value.slice("file:".length));
-  throw new SecretsError({
-    code: "CONFIG",
-    operation: "resolveTransport",
-    detail: `unknown transport "${value}"`,
-    hint: 'Use "sdk", "agent", "auto", "memory" or "file:<path>"',
-  });
+export function resolveTransport(spec?: string, options: TransportBuildOptions = {}): Transport {
+  return buildTransport(effectiveTransportSpec(spec, "option"), options);
 }

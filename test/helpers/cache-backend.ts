@@ -5,13 +5,12 @@
 import {
   type BatchResult,
   type ParameterRecord,
-  type ParameterRequest,
   type SecretRecord,
-  type SecretRequest,
   SecretsError,
   type SecretsErrorCode,
   type Transport,
 } from "../../src/index.js";
+import type { ParameterRequest, SecretRequest } from "../../src/transports.js";
 
 /** A clock the test moves by hand. */
 export class FakeClock {

@@ -1,11 +1,26 @@
 /** Tiny hand-written Standard Schemas, so tests do not depend on zod's behaviour. */
 import type { StandardSchemaV1 } from "../../src/core/schema.js";
 
-/** A schema for `{ user: string; password: string }`. */
+/**
+ * A schema for `{ user: string; password: string }`. It also offers its JSON Schema (the Standard
+ * JSON Schema interface), so its keys count as declared and issue paths name them.
+ */
 export const credentialsSchema: StandardSchemaV1<unknown, { user: string; password: string }> = {
   "~standard": {
     version: 1,
     vendor: "test",
+    jsonSchema: {
+      input: () => ({
+        type: "object",
+        properties: { user: { type: "string" }, password: { type: "string" } },
+        required: ["user", "password"],
+      }),
+      output: () => ({
+        type: "object",
+        properties: { user: { type: "string" }, password: { type: "string" } },
+        required: ["user", "password"],
+      }),
+    },
     validate(value) {
       const record = value as Record<string, unknown> | null;
       const issues: StandardSchemaV1.Issue[] = [];

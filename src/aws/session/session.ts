@@ -8,9 +8,16 @@
 import { inspect } from "node:util";
 import { iamRoleArn, parseArn } from "../arn.js";
 import { type AwsPartition, partitionForRegion } from "../partition.js";
-import type { AwsClientFactory, AwsCredentialsInput } from "../sdk-client.js";
+import {
+  type AwsClientFactory,
+  type AwsCredentialsInput,
+  assertCredentials,
+  assertEndpoint,
+  assertName,
+} from "../sdk-client.js";
 import { type AwsCredentials, type AwsCredentialsProvider, cachedCredentials } from "./credential-cache.js";
-import { configError, sessionError } from "./errors.js";
+import { argumentError, configError, SESSION, sessionError } from "./errors.js";
+import { REGION_HINT } from "../sdk-errors.js";
 import { profileRegion } from "./shared-config.js";
 import { credentialSource } from "./sources.js";
 import { assumeRole, type CallerIdentity, getCallerIdentity, type StsClient, stsClient } from "./sts.js";
@@ -22,6 +29,15 @@ const DEFAULTS = {
 
 /** STS accepts role sessions of 15 minutes to 12 hours (the role's maximum may be lower). */
 const DURATION_SECONDS = { min: 900, max: 43_200 } as const;
+/** STS's rules for RoleSessionName and ExternalId. */
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+/** A refresh window longer than STS's longest session (12 hours) is a mistake. */
+const MAX_REFRESH_BEFORE_MS = 12 * 60 * 60_000;
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** Options shared by a session and the role sessions derived from it. */
 export interface AwsSessionSettings {
@@ -112,18 +128,38 @@ interface Settings {
   readonly clientConfig: Readonly<Record<string, unknown>>;
 }
 
+/** Throws `ArgumentError` for a setting of the wrong type or out of range, naming it. */
+function assertSettings(options: AwsSessionSettings, operation: string): void {
+  const { refreshBeforeMs, now } = options;
+  if (
+    refreshBeforeMs !== undefined &&
+    !(
+      typeof refreshBeforeMs === "number" &&
+      Number.isFinite(refreshBeforeMs) &&
+      refreshBeforeMs >= 0 &&
+      refreshBeforeMs <= MAX_REFRESH_BEFORE_MS
+    )
+  ) {
+    throw argumentError(operation, `"refreshBeforeMs" must be a number of milliseconds from 0 to ${MAX_REFRESH_BEFORE_MS}`);
+  }
+  if (now !== undefined && typeof now !== "function") {
+    throw argumentError(operation, '"now" must be a function that returns milliseconds since the epoch');
+  }
+  assertEndpoint(options.stsEndpoint, "stsEndpoint", SESSION);
+}
+
 function normalizeSettings(options: AwsSessionOptions): Settings {
+  assertSettings(options, "createSession");
   const refreshBeforeMs = options.refreshBeforeMs ?? DEFAULTS.refreshBeforeMs;
-  if (!Number.isFinite(refreshBeforeMs) || refreshBeforeMs < 0) {
-    throw configError("createSession", '"refreshBeforeMs" must be a number of milliseconds >= 0');
+  if (options.clientConfig !== undefined && !isPlainObject(options.clientConfig)) {
+    throw argumentError("createSession", '"clientConfig" must be an object of SDK client options');
   }
   const clientConfig = options.clientConfig ?? {};
   const reserved = ["region", "credentials"].filter((key) => clientConfig[key] !== undefined);
   if (reserved.length > 0) {
-    throw configError(
+    throw argumentError(
       "createSession",
-      `"clientConfig" may not set ${reserved.map((key) => `"${key}"`).join(" or ")}`,
-      "Pass them as session options",
+      `"clientConfig" may not set ${reserved.map((key) => `"${key}"`).join(" or ")}; pass them as session options`,
     );
   }
   return { stsEndpoint: options.stsEndpoint, refreshBeforeMs, now: options.now ?? DEFAULTS.now, clientConfig };
@@ -150,9 +186,18 @@ export class AwsSession implements AwsClientFactory {
   /** The profile, passed to clients so they also honour its other settings (endpoints, retries). */
   #profile: string | undefined;
   #source: string;
+  /**
+   * Whether clients use their own SDK default chain: a session with neither credentials nor profile
+   * passes no credentials, so it needs no `@aws-sdk/credential-providers`.
+   */
+  #clientChain: boolean;
   #sts: StsClient | undefined;
 
   constructor(options: AwsSessionOptions = {}) {
+    if (!isPlainObject(options)) throw argumentError("createSession", "the options must be an object");
+    assertName(options.region, "region", SESSION);
+    assertName(options.profile, "profile", SESSION);
+    assertCredentials(options.credentials, "credentials", SESSION);
     this.#settings = normalizeSettings(options);
     this.region =
       options.region ||
@@ -169,6 +214,7 @@ export class AwsSession implements AwsClientFactory {
     };
     this.#profile = options.profile;
     this.#source = source.description;
+    this.#clientChain = source.clientChain === true;
   }
 
   /**
@@ -177,11 +223,7 @@ export class AwsSession implements AwsClientFactory {
    */
   get partition(): AwsPartition {
     if (this.region === undefined) {
-      throw configError(
-        "partition",
-        "the session has no region",
-        "Pass region, set AWS_REGION or set it in the profile",
-      );
+      throw configError("partition", "the session has no region", REGION_HINT);
     }
     return partitionForRegion(this.region);
   }
@@ -223,12 +265,14 @@ export class AwsSession implements AwsClientFactory {
    * ```
    */
   client<C>(ClientClass: new (config: never) => C, config: Record<string, unknown> = {}): C {
+    if (typeof ClientClass !== "function") throw argumentError("client", "ClientClass must be an SDK client class");
     const Client = ClientClass as unknown as new (config: Record<string, unknown>) => C;
     return new Client({
       ...(this.region !== undefined && { region: this.region }),
       ...(this.#profile !== undefined && { profile: this.#profile }),
       ...this.#settings.clientConfig,
-      credentials: this.#credentials,
+      // The default chain is the client's own (it ships with every client): no credentials passed.
+      ...(!this.#clientChain && { credentials: this.#credentials }),
       ...config,
     });
   }
@@ -258,24 +302,38 @@ export class AwsSession implements AwsClientFactory {
    * ```
    */
   assumeRole(options: AssumeRoleOptions): AwsSession {
+    if (!isPlainObject(options)) throw argumentError("assumeRole", "the options must be an object");
+    assertName(options.region, "region", SESSION);
+    assertSettings(options, "assumeRole");
     const region = options.region ?? this.region;
     if (region !== undefined && this.region !== undefined && partitionForRegion(region) !== this.partition) {
-      throw configError("assumeRole", `region "${region}" is not in this session's partition "${this.partition}"`);
+      throw argumentError(
+        "assumeRole",
+        `"region" "${region}" is not in this session's partition "${this.partition}"`,
+      );
     }
     const roleArn = this.#roleArnFor(options, region);
-    const { durationSeconds } = options;
+    const { durationSeconds, sessionName, externalId } = options;
     if (
       durationSeconds !== undefined &&
       !(
+        typeof durationSeconds === "number" &&
         Number.isInteger(durationSeconds) &&
         durationSeconds >= DURATION_SECONDS.min &&
         durationSeconds <= DURATION_SECONDS.max
       )
     ) {
-      throw configError(
+      throw argumentError(
         "assumeRole",
         `"durationSeconds" must be an integer from ${DURATION_SECONDS.min} to ${DURATION_SECONDS.max}`,
       );
+    }
+    if (sessionName !== undefined && !(typeof sessionName === "string" && SESSION_NAME.test(sessionName))) {
+      throw argumentError("assumeRole", '"sessionName" must be 2 to 64 characters of letters, digits and +=,.@_-');
+    }
+    // The external id is not quoted: some treat it as a shared secret.
+    if (externalId !== undefined && !(typeof externalId === "string" && EXTERNAL_ID.test(externalId))) {
+      throw argumentError("assumeRole", '"externalId" must be 2 to 1224 characters of letters, digits and +=,.@:/_-');
     }
     const now = options.now ?? this.#settings.now;
     const stsEndpoint = options.stsEndpoint ?? this.#settings.stsEndpoint;
@@ -302,11 +360,11 @@ export class AwsSession implements AwsClientFactory {
   #roleArnFor(options: AssumeRoleOptions, region: string | undefined): string {
     const byName = options.accountId !== undefined || options.roleName !== undefined;
     if ((options.roleArn !== undefined) === byName) {
-      throw configError("assumeRole", 'pass either "roleArn" or "accountId" and "roleName"');
+      throw argumentError("assumeRole", 'pass either "roleArn" or "accountId" and "roleName"');
     }
     if (options.roleArn === undefined) {
       if (options.accountId === undefined || options.roleName === undefined) {
-        throw configError("assumeRole", '"accountId" and "roleName" go together');
+        throw argumentError("assumeRole", '"accountId" and "roleName" go together');
       }
       return iamRoleArn(
         region === undefined ? this.partition : partitionForRegion(region),
@@ -314,15 +372,16 @@ export class AwsSession implements AwsClientFactory {
         options.roleName,
       );
     }
+    if (typeof options.roleArn !== "string") throw argumentError("assumeRole", '"roleArn" must be a string');
     const arn = parseArn(options.roleArn);
     if (arn.service !== "iam" || !arn.resource.startsWith("role/")) {
-      throw configError("assumeRole", '"roleArn" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)');
+      throw argumentError("assumeRole", '"roleArn" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)');
     }
     if (region !== undefined && partitionForRegion(region) !== arn.partition) {
-      throw configError(
+      throw argumentError(
         "assumeRole",
-        `the role is in partition "${arn.partition}" but region "${region}" is in "${partitionForRegion(region)}"`,
-        "Credentials and roles never cross partitions: use a session in the role's partition",
+        `the role ("roleArn") is in partition "${arn.partition}" but region "${region}" is in "${partitionForRegion(region)}". ` +
+          "Credentials and roles never cross partitions: use a session in the role's partition",
       );
     }
     return options.roleArn;

@@ -1,13 +1,14 @@
 /**
  * Where a session's credentials come from: explicit keys or a provider function, a named profile, or
- * the SDK's default provider chain. Profiles and the chain come from `@aws-sdk/credential-providers`,
- * imported on the first credential request, never at import time.
+ * the SDK's default provider chain. Profiles come from `@aws-sdk/credential-providers`, imported on
+ * the first credential request, never at import time. The default chain is each SDK client's own
+ * (it ships with the client); only `getCredentials()` of such a session needs the package.
  */
 import { SecretsError } from "../../core/errors.js";
 import { detachedCause } from "../errors.js";
 import type { AwsCredentialsInput } from "../sdk-client.js";
 import type { AwsCredentialsProvider } from "./credential-cache.js";
-import { configError, SESSION, sessionError } from "./errors.js";
+import { argumentError, SESSION, sessionError } from "./errors.js";
 import { profileExists, sharedConfigPaths } from "./shared-config.js";
 
 const PROVIDERS_PACKAGE = "@aws-sdk/credential-providers";
@@ -25,9 +26,11 @@ export interface SourceOptions {
 export interface CredentialSource {
   readonly provider: AwsCredentialsProvider;
   readonly description: string;
+  /** The SDK default chain: clients resolve it themselves, so none is passed to them. */
+  readonly clientChain?: boolean | undefined;
 }
 
-async function importProviders(): Promise<typeof import("@aws-sdk/credential-providers")> {
+async function importProviders(neededFor: string): Promise<typeof import("@aws-sdk/credential-providers")> {
   try {
     return await import("@aws-sdk/credential-providers");
   } catch (error) {
@@ -35,9 +38,9 @@ async function importProviders(): Promise<typeof import("@aws-sdk/credential-pro
       code: "CONFIG",
       operation: "loadSdk",
       transport: SESSION,
-      detail: `cannot load ${PROVIDERS_PACKAGE}`,
+      detail: `cannot load ${PROVIDERS_PACKAGE}, needed for ${neededFor}`,
       hint: `Install it (npm install ${PROVIDERS_PACKAGE}) or pass explicit credentials`,
-      cause: error,
+      cause: detachedCause(error),
     });
   }
 }
@@ -65,10 +68,10 @@ function credentialsError(error: unknown, profile: string | undefined): SecretsE
   });
 }
 
-/** Throws `CONFIG` for inputs that name two sources at once. */
+/** Throws `ArgumentError` for inputs that name two sources at once. */
 export function assertOneSource(options: SourceOptions): void {
   if (options.credentials !== undefined && options.profile !== undefined) {
-    throw configError("createSession", 'pass either "credentials" or "profile", not both');
+    throw argumentError("createSession", 'pass either "credentials" or "profile", not both');
   }
 }
 
@@ -86,9 +89,12 @@ export function credentialSource(options: SourceOptions): CredentialSource {
   let provider: AwsCredentialsProvider | undefined;
   return {
     description: profile === undefined ? "default chain" : `profile ${profile}`,
+    clientChain: profile === undefined,
     async provider() {
       if (!provider) {
-        const module = await importProviders();
+        const module = await importProviders(
+          profile === undefined ? "getCredentials() of a default-chain session" : `profile "${profile}"`,
+        );
         provider =
           profile === undefined
             ? module.fromNodeProviderChain({ clientConfig })

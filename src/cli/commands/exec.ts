@@ -3,12 +3,22 @@
  * environment variables. Prints no value; forwards signals; exits with the child's code.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import type { SecretsClient } from "../../client/client.js";
-import { SecretsError } from "../../core/errors.js";
-import { assertEnvName, EnvCollector, envName, flattenJson } from "../env-names.js";
+import { ArgumentError, SecretsError } from "../../core/errors.js";
+import { assertEnvName, EnvCollector, envName, flattenJson, isEnvName } from "../env-names.js";
 import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
-import type { CliIo } from "../output.js";
+import { type CliIo, writeError } from "../output.js";
+import { readJson, readText } from "../reads.js";
+
+/** The exit code when the program cannot be found, as a shell exits (`command not found`). */
+export const EXIT_NOT_FOUND = 127;
+/** The exit code when the program is found but cannot be run (not executable, a directory), as a shell exits. */
+export const EXIT_CANNOT_RUN = 126;
+
+/** Why a binary secret does not fit `exec`. */
+const BINARY_IN_ENV = "a binary secret cannot become environment variables";
 
 /** Help text of `exec`. */
 export const EXEC_HELP: string = `Usage: secretwrangler exec [options] -- <command> [args...]
@@ -23,8 +33,12 @@ Options:
                           (/app/prod/db/password under /app/prod -> DB_PASSWORD) (repeatable)
   --prefix <P>            prefix for the names made from --secret, e.g. DB_
   --parameters-prefix <P> prefix for the names made from --parameters, e.g. CFG_
+  --allow-env <NAME>      let a secret or parameter set NAME although it is protected (repeatable)
 
 Injected variables override inherited ones. Two sources giving the same name is an error.
+Variables that change how programs are found, loaded or started (PATH, LD_*, NODE_OPTIONS,
+PYTHON*, BASH_ENV, ...; the list is in the CLI docs) are refused (exit 22) unless --allow-env
+names them. A program that is not found exits 127; one that cannot be run, 126.
 SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are forwarded, and SIGINT and SIGQUIT too unless stdin is a
 terminal (whose Ctrl-C reaches the command directly). The exit code is the command's.
 
@@ -48,15 +62,20 @@ async function collect(
     parameters: string[];
     prefix: string;
     parametersPrefix: string;
+    allowEnv: string[];
   },
 ): Promise<EnvCollector> {
-  const collector = new EnvCollector();
+  const collector = new EnvCollector(sources.allowEnv);
   for (const id of sources.secrets) {
-    const json = await client.getSecretJson(id);
+    const json = await readJson(client, id, {
+      operation: "exec --secret",
+      binary: BINARY_IN_ENV,
+      notJsonHint: "--secret needs a JSON object secret; use --env NAME=<id> for a text secret",
+    });
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       throw new SecretsError({
         code: "WRONG_TYPE",
-        operation: "exec",
+        operation: "exec --secret",
         secretId: id,
         detail: "--secret needs a JSON object secret",
         hint: "Use --env NAME=<id> for a text secret",
@@ -66,7 +85,9 @@ async function collect(
       collector.add(envName(path, sources.prefix), value, `--secret ${id}`);
     }
   }
-  for (const { name, id } of sources.env) collector.add(name, await client.getSecret(id), `--env ${name}`);
+  for (const { name, id } of sources.env) {
+    collector.add(name, await readText(client, id, { operation: "exec --env", binary: BINARY_IN_ENV }), `--env ${name}`);
+  }
   for (const path of sources.parameters) {
     const flat = await client.getParametersByPath(path, { shape: "flat" });
     for (const [relativeName, value] of Object.entries(flat)) {
@@ -77,7 +98,20 @@ async function collect(
   return collector;
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** What a failed start means, as a shell would say it: 127 for not found, 126 for found but not runnable. */
+function startFailure(command: string, code: unknown): { readonly exit: number; readonly why: string } | undefined {
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    // A file that is there but whose `#!` interpreter is not: found, not runnable (as a shell says).
+    if (command.includes("/") && existsSync(command)) return { exit: EXIT_CANNOT_RUN, why: "its interpreter is not found" };
+    return { exit: EXIT_NOT_FOUND, why: "not found" };
+  }
+  if (code === "EACCES" || code === "EPERM" || code === "EISDIR" || code === "ENOEXEC") {
+    return { exit: EXIT_CANNOT_RUN, why: "not executable" };
+  }
+  return undefined;
+}
+
+function run(io: CliIo, command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     let child: ChildProcess;
     try {
@@ -104,13 +138,36 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): 
     };
     child.on("error", (error) => {
       cleanup();
-      reject(new SecretsError({ code: "CONFIG", operation: "exec", detail: `cannot run "${command}"`, cause: error }));
+      const code = (error as { code?: unknown }).code;
+      const failure = startFailure(command, code);
+      if (failure) {
+        // A shell's answer, and a shell's exit code: scripts already branch on 126 and 127.
+        writeError(io, `exec: cannot run "${command}": ${failure.why} (${String(code)})`);
+        resolve(failure.exit);
+        return;
+      }
+      reject(
+        new SecretsError({
+          code: "CONFIG",
+          operation: "exec",
+          detail: `cannot run "${command}" (${typeof code === "string" ? code : "spawn failed"})`,
+        }),
+      );
     });
     child.on("exit", (code, signal) => {
       cleanup();
       resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
     });
   });
+}
+
+/** A prefix the user typed: empty, or the start of a variable name. */
+function checkPrefix(flag: string, prefix: string | undefined): string {
+  if (prefix === undefined || prefix === "") return "";
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prefix)) {
+    throw new ArgumentError(`${flag} takes the start of a variable name (letters, digits, _; not first a digit)`);
+  }
+  return prefix;
 }
 
 /** Runs `exec`; returns the child's exit code. */
@@ -124,6 +181,7 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
     parameters: { type: "string", multiple: true },
     prefix: { type: "string" },
     "parameters-prefix": { type: "string" },
+    "allow-env": { type: "string", multiple: true },
   });
   if (values.help) {
     io.stdout.write(`${EXEC_HELP}\n`);
@@ -137,9 +195,15 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
     const at = pair.indexOf("=");
     if (at <= 0 || at === pair.length - 1) throw new UsageError(`--env expects NAME=<id>, got "${pair}"`);
     const name = pair.slice(0, at);
-    assertEnvName(name, `--env ${name}`);
+    assertEnvName(name, "--env", true);
     return { name, id: pair.slice(at + 1) };
   });
+  const allowEnv = values["allow-env"] ?? [];
+  for (const name of allowEnv) {
+    if (!isEnvName(name)) assertEnvName(name, "--allow-env", true);
+  }
+  const prefix = checkPrefix("--prefix", values.prefix);
+  const parametersPrefix = checkPrefix("--parameters-prefix", values["parameters-prefix"]);
   const client = clientFromFlags(values);
   let collector: EnvCollector;
   try {
@@ -147,11 +211,12 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
       secrets: values.secret ?? [],
       env,
       parameters: values.parameters ?? [],
-      prefix: values.prefix ?? "",
-      parametersPrefix: values["parameters-prefix"] ?? "",
+      prefix,
+      parametersPrefix,
+      allowEnv,
     });
   } finally {
     await client.close();
   }
-  return run(program, programArgs, { ...process.env, ...collector.toObject() });
+  return run(io, program, programArgs, { ...process.env, ...collector.toObject() });
 }

@@ -1,6 +1,8 @@
 /** `secretwrangler get <id>`: prints a secret's value. */
+import { ArgumentError } from "../../core/errors.js";
 import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
-import { type CliIo, pickField, writeValue } from "../output.js";
+import { type CliIo, fieldPath, pickField, writeValue } from "../output.js";
+import { readJson } from "../reads.js";
 
 /** Help text of `get`. */
 export const GET_HELP: string = `Usage: secretwrangler get <id> [options]
@@ -8,7 +10,7 @@ export const GET_HELP: string = `Usage: secretwrangler get <id> [options]
 Prints a secret's value to stdout: text as stored, a binary secret as raw bytes.
 
 Options:
-  --json                  parse the value as JSON and print it indented
+  --json                  parse the value as JSON and print it indented (not for a binary secret)
   --field <a.b>           print one field of a JSON secret (text as is, anything else as JSON)
   --version-stage <S>     read a staging label, e.g. AWSPREVIOUS
   --version-id <V>        read a version id
@@ -32,12 +34,22 @@ export async function getCommand(args: readonly string[], io: CliIo): Promise<nu
   if (values["version-stage"] !== undefined && values["version-id"] !== undefined) {
     throw new UsageError("give --version-stage or --version-id, not both");
   }
+  for (const flag of ["version-stage", "version-id"] as const) {
+    if (values[flag] === "") throw new ArgumentError(`--${flag} takes a non-empty value`);
+  }
+  // Checked before any read, so a typo costs no secret fetch.
+  if (values.field !== undefined) fieldPath(values.field);
   const client = clientFromFlags(values);
   try {
     const read = { versionStage: values["version-stage"], versionId: values["version-id"] };
     if (values.json || values.field !== undefined) {
-      const json = await client.getSecretJson(id, read);
-      writeValue(io, values.field === undefined ? json : pickField(json, values.field, id), true);
+      const operation = values.field === undefined ? "get --json" : "get --field";
+      const json = await readJson(client, id, { operation, binary: "a binary secret cannot be printed as JSON" }, read);
+      writeValue(
+        io,
+        values.field === undefined ? json : pickField(json, values.field, id, client.transport.name),
+        true,
+      );
     } else {
       const record = await client.getSecretValue(id, read);
       writeValue(io, record.secretString ?? record.secretBinary ?? "");

@@ -3,7 +3,7 @@
  * Manager Agent or the AWS Parameters and Secrets Lambda Extension, over plain HTTP on loopback. It
  * uses only `node:http`: an application on this transport never loads the AWS SDK.
  *
- * Wire protocol: `/work/shared/agent-protocol.md` (query-style route, SSRF token header, the three
+ * Wire protocol: docs/transports/agent-protocol.md (query-style route, SSRF token header, the three
  * date forms, the 61 s connection lifetime, the extension's generic 400).
  */
 import { isIP } from "node:net";
@@ -27,7 +27,15 @@ import {
   networkError,
   responseError,
 } from "./response.js";
-import { AGENT_TOKEN_ENV, EXTENSION_TOKEN_ENV, resolveAgentToken } from "./token.js";
+import {
+  AGENT_TOKEN_ENV,
+  agentTokenError,
+  EXTENSION_TOKEN_ENV,
+  findAgentToken,
+  isHeaderValue,
+  isTokenFile,
+  type TokenOutcome,
+} from "./token.js";
 
 export type { AgentFlavor } from "./response.js";
 
@@ -160,16 +168,27 @@ function integerOption(name: string, value: number | undefined, fallback: number
   return value;
 }
 
+/** Decimal digits only: no sign, exponent, hex prefix or fraction (`Number()` would take all four). */
+const DECIMAL_PORT = /^[0-9]+$/;
+/** How much of a malformed port variable an error quotes. */
+const QUOTED_PORT_CHARS = 8;
+
+/**
+ * The port from `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`: decimal digits from 1 to 65535, surrounding
+ * whitespace ignored; unset or blank means "not given". Anything else is CONFIG (the environment is
+ * wrong, not the code), quoting at most a few characters of the value.
+ */
 function portFromEnv(): number | undefined {
   const raw = process.env[AGENT_PORT_ENV]?.trim();
   if (!raw) return undefined;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+  const port = DECIMAL_PORT.test(raw) ? Number(raw) : Number.NaN;
+  if (!(port >= 1 && port <= 65_535)) {
+    const quoted = `${JSON.stringify(raw.slice(0, QUOTED_PORT_CHARS))}${raw.length > QUOTED_PORT_CHARS ? "..." : ""}`;
     throw new SecretsError({
       code: "CONFIG",
       operation: "createTransport",
       transport: TRANSPORT_NAME,
-      detail: `${AGENT_PORT_ENV} must be a port number from 1 to 65535`,
+      detail: `${AGENT_PORT_ENV} must be a decimal port number from 1 to 65535, not ${quoted}`,
     });
   }
   return port;
@@ -181,33 +200,58 @@ export function agentTokenEnv(options: AgentTransportOptions): readonly string[]
   return options.tokenEnv ?? (options.flavor === "lambda-extension" ? EXTENSION_TOKEN_ENV : AGENT_TOKEN_ENV);
 }
 
+function optionError(text: string): ArgumentError {
+  return new ArgumentError(`agentTransport: ${text}`);
+}
+
+/** The token option: a string that can be sent as a header value (never quoted in the error). */
+function tokenOption(token: unknown): string | undefined {
+  if (token === undefined) return undefined;
+  if (typeof token !== "string") throw optionError('"token" must be a string');
+  if (isTokenFile(token)) {
+    if (token.length === "file://".length) throw optionError('"token" must name a file after file://');
+  } else if (!isHeaderValue(token)) {
+    throw optionError('"token" holds a character that an HTTP header cannot carry (a control character)');
+  }
+  return token;
+}
+
 function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOptions {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw optionError("the options must be an object");
+  }
+  if (options.host !== undefined && typeof options.host !== "string") throw optionError('"host" must be a string');
   const host = (options.host ?? DEFAULTS.host).replace(/^\[(.*)\]$/, "$1");
   if (host === "" || /[/\s@?#]/.test(host) || (host.includes(":") && isIP(host) !== 6)) {
-    throw new ArgumentError('agentTransport: "host" must be a host name or IP address, without scheme or port');
+    throw optionError('"host" must be a host name or IP address, without scheme or port');
+  }
+  if (options.allowRemoteHost !== undefined && typeof options.allowRemoteHost !== "boolean") {
+    throw optionError('"allowRemoteHost" must be a boolean');
   }
   if (!isLoopbackHost(host) && options.allowRemoteHost !== true) {
-    throw new SecretsError({
-      code: "CONFIG",
-      operation: "createTransport",
-      transport: TRANSPORT_NAME,
-      detail: `"${host}" is not a loopback address, and the token would leave this machine in clear text`,
-      hint: "Use 127.0.0.1, or pass allowRemoteHost: true for a sidecar on a private network you trust",
-    });
+    // An option value, so a programming error: the environment plays no part in it.
+    throw optionError(
+      `"host" ${JSON.stringify(host)} is not a loopback address, and the token would leave this machine in clear text. Use 127.0.0.1, or pass allowRemoteHost: true for a sidecar on a private network you trust`,
+    );
   }
   const header = options.header ?? DEFAULTS.header;
-  if (!HTTP_TOKEN.test(header) || header.toLowerCase() === "x-forwarded-for") {
-    throw new ArgumentError('agentTransport: "header" must be a valid HTTP header name other than X-Forwarded-For');
+  if (typeof header !== "string" || !HTTP_TOKEN.test(header) || header.toLowerCase() === "x-forwarded-for") {
+    throw optionError('"header" must be a valid HTTP header name other than X-Forwarded-For');
   }
-  if (options.token !== undefined && typeof options.token !== "string") {
-    throw new ArgumentError('agentTransport: "token" must be a string');
-  }
-  const tokenEnv = agentTokenEnv(options);
-  if (tokenEnv.length === 0 || tokenEnv.some((name) => typeof name !== "string" || name === "")) {
-    throw new ArgumentError('agentTransport: "tokenEnv" must name at least one variable');
+  const token = tokenOption(options.token);
+  const tokenEnv: unknown = agentTokenEnv(options);
+  if (
+    !Array.isArray(tokenEnv) ||
+    tokenEnv.length === 0 ||
+    tokenEnv.some((name) => typeof name !== "string" || name === "")
+  ) {
+    throw optionError('"tokenEnv" must name at least one variable');
   }
   if (options.flavor !== undefined && options.flavor !== "agent" && options.flavor !== "lambda-extension") {
-    throw new ArgumentError('agentTransport: "flavor" must be "agent" or "lambda-extension"');
+    throw optionError('"flavor" must be "agent" or "lambda-extension"');
+  }
+  if (options.sleep !== undefined && typeof options.sleep !== "function") {
+    throw optionError('"sleep" must be a function');
   }
   return {
     host,
@@ -216,8 +260,8 @@ function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOption
       options.port === undefined
         ? (portFromEnv() ?? DEFAULTS.port)
         : integerOption("port", options.port, DEFAULTS.port, 1, 65_535),
-    token: options.token,
-    tokenEnv,
+    token,
+    tokenEnv: tokenEnv as readonly string[],
     header,
     timeoutMs: integerOption("timeoutMs", options.timeoutMs, DEFAULTS.timeoutMs, 1, 600_000),
     retries: integerOption("retries", options.retries, DEFAULTS.retries, 0, 10),
@@ -253,32 +297,46 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
   const config = normalizeAgentOptions(options);
   const endpoint = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
   const http: AgentHttp = createAgentHttp({ host: config.host, port: config.port, maxSockets: config.maxSockets });
-  let token: string | undefined;
-  /** The header object of the resolved token, built once per token. */
+  /** The header object of the resolved token, built once per token; undefined until the first read. */
   let tokenHeaders: Record<string, string> | undefined;
+  /** The token read in progress, shared by every read that waits for it (first read, or after a 403). */
+  let tokenRead: Promise<TokenOutcome> | undefined;
   let flavor: AgentFlavor = config.flavor ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? "lambda-extension" : "agent");
   const learnFlavor = config.flavor === undefined;
 
-  function headers(context: AgentCallContext): Record<string, string> {
-    if (token === undefined) {
-      token = resolveAgentToken(config.token, config.tokenEnv, context);
-      tokenHeaders = undefined;
-    }
-    tokenHeaders ??= { [config.header]: token };
-    return tokenHeaders;
+  /** Reads the token once for all the reads waiting now, and keeps a token that changed. */
+  function readToken(): Promise<TokenOutcome> {
+    tokenRead ??= findAgentToken(config.token, config.tokenEnv)
+      .then((outcome) => {
+        if (outcome.ok && tokenHeaders?.[config.header] !== outcome.token) {
+          tokenHeaders = { [config.header]: outcome.token };
+        }
+        return outcome;
+      })
+      .finally(() => {
+        tokenRead = undefined;
+      });
+    return tokenRead;
   }
 
-  /** After a 403, picks up a token that changed (an agent restarted with a new token file). */
-  function tokenChanged(context: AgentCallContext): boolean {
-    if (config.token !== undefined && !config.token.startsWith("file://")) return false;
-    const previous = token;
-    try {
-      token = resolveAgentToken(config.token, config.tokenEnv, context);
-    } catch {
-      return false;
-    }
-    tokenHeaders = undefined;
-    return token !== previous;
+  async function headers(context: AgentCallContext): Promise<Record<string, string>> {
+    if (tokenHeaders) return tokenHeaders;
+    const outcome = await readToken();
+    // Each waiting read gets an error about itself, not about the read that started the lookup.
+    if (!outcome.ok) throw agentTokenError(context, outcome.problem);
+    return tokenHeaders ?? { [config.header]: outcome.token };
+  }
+
+  /**
+   * After a 403 on `sent`, whether a different token is now known (an agent restarted with a new
+   * token file): another read may have picked it up already, else the token is read again, once for
+   * all the reads that got a 403 meanwhile. A failed read keeps the old token.
+   */
+  async function tokenChanged(sent: Record<string, string>): Promise<boolean> {
+    if (config.token !== undefined && !isTokenFile(config.token)) return false;
+    if (tokenHeaders !== sent) return tokenHeaders !== undefined;
+    await readToken();
+    return tokenHeaders !== sent;
   }
 
   async function call(
@@ -291,14 +349,15 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
       if (signal?.aborted) throw networkError(undefined, context, signal);
       let response: AgentHttpResponse | undefined;
       let failure: unknown;
+      const sent = tokenHeaders ?? (await headers(context));
       try {
-        response = await http.get({ path, headers: headers(context), timeoutMs: config.timeoutMs, signal });
+        response = await http.get({ path, headers: sent, timeoutMs: config.timeoutMs, signal });
       } catch (error) {
         if (error instanceof SecretsError) throw error;
         failure = error;
       }
       if (response?.status === 200) return response;
-      if (response?.status === 403 && !refreshedToken && tokenChanged(context)) {
+      if (response?.status === 403 && !refreshedToken && (await tokenChanged(sent))) {
         refreshedToken = true;
         attempt--;
         continue;

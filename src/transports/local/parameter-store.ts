@@ -107,6 +107,9 @@ export class LocalParameterStore {
     initial: Readonly<Record<string, LocalParameterValue>> = {},
     secrets?: LocalSecretStore | undefined,
   ) {
+    if (typeof initial !== "object" || initial === null || Array.isArray(initial)) {
+      throw new ArgumentError("the parameters must be an object of name -> value");
+    }
     this.#transport = transport;
     this.#secrets = secrets;
     for (const [name, value] of Object.entries(initial)) this.set(name, value);
@@ -118,6 +121,12 @@ export class LocalParameterStore {
       throw new ArgumentError("parameter name must be a non-empty string without ':'");
     }
     const content = normalize(name, value);
+    if (typeof options !== "object" || options === null) {
+      throw new ArgumentError(`parameter "${name}": the options must be an object`);
+    }
+    if (options.labels !== undefined && !Array.isArray(options.labels)) {
+      throw new ArgumentError(`parameter "${name}": "labels" must be an array of strings`);
+    }
     const labels = new Set(options.labels ?? []);
     for (const label of labels) {
       if (typeof label !== "string" || label === "" || /^\d/.test(label)) {
@@ -241,19 +250,22 @@ export class LocalParameterStore {
   }
 }
 
-/** The parameter methods of a transport backed by a {@link LocalParameterStore}. */
+/**
+ * The parameter methods of a transport backed by a {@link LocalParameterStore}; `store` may be
+ * asynchronous (the file transport reads its file first).
+ */
 export function localParameterMethods(
-  store: () => LocalParameterStore,
+  store: () => LocalParameterStore | Promise<LocalParameterStore>,
 ): Required<Pick<Transport, "getParameter" | "getParameters" | "getParametersByPath">> {
   return {
     async getParameter(request: ParameterRequest): Promise<ParameterRecord> {
-      return store().get(request);
+      return (await store()).get(request);
     },
     async getParameters(names, options = {}) {
-      return store().getMany(names, options.decrypt !== false);
+      return (await store()).getMany(names, options.decrypt !== false);
     },
     async getParametersByPath(path, options: ParametersByPathOptions = {}) {
-      return store().byPath(path, options.recursive !== false, options.decrypt !== false);
+      return (await store()).byPath(path, options.recursive !== false, options.decrypt !== false);
     },
   };
 }

@@ -4,7 +4,7 @@
  * AWSPREVIOUS).
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { SecretsError } from "../../core/errors.js";
+import { ArgumentError, SecretsError } from "../../core/errors.js";
 import { secretNameCandidates } from "../../transport/secret-id.js";
 import type { SecretRecord, SecretRequest } from "../../transport/types.js";
 
@@ -49,19 +49,59 @@ function contentVersionId(id: string, value: LocalSecretValue): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * What a value is stored as. A value JSON cannot represent (undefined, a function, a symbol, a
+ * bigint, a cycle) is an {@link ArgumentError} naming the secret, never quoting the value.
+ */
+function secretContent(id: string, value: LocalSecretValue): { secretString: string } | { secretBinary: Uint8Array } {
+  if (typeof value === "string") return { secretString: value };
+  if (value instanceof Uint8Array) return { secretBinary: Uint8Array.from(value) };
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // The message of JSON.stringify's TypeError may name the value's contents: dropped.
+    text = undefined;
+  }
+  if (typeof text !== "string") {
+    throw new ArgumentError(
+      `secret "${id}": the value must be a string, a Uint8Array or a JSON-serialisable value (no undefined, function, symbol, bigint or cycle)`,
+    );
+  }
+  return { secretString: text };
+}
+
 /** Secrets held in memory, with versions. */
 export class LocalSecretStore {
   readonly #secrets = new Map<string, StoredVersion[]>();
   readonly #transport: string;
 
   constructor(transport: string, initial: Readonly<Record<string, LocalSecretValue>> = {}) {
+    if (typeof initial !== "object" || initial === null || Array.isArray(initial) || initial instanceof Uint8Array) {
+      throw new ArgumentError("the secrets must be an object of id -> value");
+    }
     this.#transport = transport;
     for (const [id, value] of Object.entries(initial)) this.set(id, value, { versionId: contentVersionId(id, value) });
   }
 
   /** Stores a new version of `id`, moving its staging labels off older versions. */
   set(id: string, value: LocalSecretValue, options: SetSecretOptions = {}): void {
-    const stages = new Set(options.versionStages ?? [CURRENT]);
+    if (typeof id !== "string" || id === "") throw new ArgumentError("secret id must be a non-empty string");
+    if (typeof options !== "object" || options === null) {
+      throw new ArgumentError(`secret "${id}": the options must be an object`);
+    }
+    const { versionStages, versionId } = options;
+    if (
+      versionStages !== undefined &&
+      (!Array.isArray(versionStages) || versionStages.some((stage) => typeof stage !== "string" || stage === ""))
+    ) {
+      throw new ArgumentError(`secret "${id}": "versionStages" must be an array of non-empty strings`);
+    }
+    if (versionId !== undefined && (typeof versionId !== "string" || versionId === "")) {
+      throw new ArgumentError(`secret "${id}": "versionId" must be a non-empty string`);
+    }
+    const content = secretContent(id, value);
+    const stages = new Set(versionStages ?? [CURRENT]);
     const versions = this.#secrets.get(id) ?? [];
     for (const version of versions) {
       if (stages.has(CURRENT) && version.stages.has(CURRENT)) {
@@ -71,13 +111,7 @@ export class LocalSecretStore {
       }
       for (const stage of stages) if (stage !== CURRENT) version.stages.delete(stage);
     }
-    const content =
-      typeof value === "string"
-        ? { secretString: value }
-        : value instanceof Uint8Array
-          ? { secretBinary: Uint8Array.from(value) }
-          : { secretString: JSON.stringify(value) };
-    versions.push({ versionId: options.versionId ?? randomUUID(), stages, createdDate: new Date(), ...content });
+    versions.push({ versionId: versionId ?? randomUUID(), stages, createdDate: new Date(), ...content });
     this.#secrets.set(id, versions);
   }
 

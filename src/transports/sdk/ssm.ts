@@ -3,8 +3,8 @@
  * GetParameters in chunks of 10, and GetParametersByPath over every page.
  */
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { toSecretsError } from "../../aws/errors.js";
 import type { LazySdk } from "../../aws/sdk-client.js";
+import { sdkError as toSecretsError } from "../../aws/sdk-errors.js";
 import { SecretsError } from "../../core/errors.js";
 import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "../../transport/batch.js";
 import { SECRET_REFERENCE_PREFIX, selectorSuffix } from "../../transport/parameter-name.js";

@@ -4,16 +4,17 @@
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { toSecretsError } from "../../aws/errors.js";
 import {
   type AwsClientConfigOptions,
   type AwsClientInstanceOption,
   type AwsClientOptions,
+  type AwsSdkClient,
   assertClientOptions,
   type LazySdk,
   lazySdk,
   type SdkModuleSpec,
 } from "../../aws/sdk-client.js";
+import { sdkError as toSecretsError } from "../../aws/sdk-errors.js";
 import { SecretsError } from "../../core/errors.js";
 import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "../../transport/batch.js";
 import type { BatchOptions, BatchResult, SecretRecord, SecretRequest, Transport } from "../../transport/types.js";
@@ -50,11 +51,15 @@ export interface SdkTransportConfigOptions extends AwsClientConfigOptions {
  * sdkTransport({ client: new SecretsManagerClient({}), ssmClient: new SSMClient({}) });
  * ```
  */
-export interface SdkTransportClientOptions extends Omit<AwsClientInstanceOption<SecretsManagerClient>, "client"> {
-  /** Your own Secrets Manager client. */
-  readonly client?: SecretsManagerClient | undefined;
-  /** Your own SSM client, for the Parameter Store reads. */
-  readonly ssmClient?: SSMClient | undefined;
+export interface SdkTransportClientOptions extends Omit<AwsClientInstanceOption<AwsSdkClient>, "client"> {
+  /**
+   * Your own `SecretsManagerClient`. The transport does not touch its request handler: its timeouts
+   * and response size are yours to configure (the transport's `requestTimeoutMs` and body cap apply
+   * only to clients it builds).
+   */
+  readonly client?: AwsSdkClient | undefined;
+  /** Your own `SSMClient`, for the Parameter Store reads; the same holds for its request handler. */
+  readonly ssmClient?: AwsSdkClient | undefined;
 }
 
 /**
@@ -146,13 +151,13 @@ function answers(id: string, value: SecretValueShape): boolean {
  */
 export function sdkTransport(options: SdkTransportOptions = {}): Transport {
   assertClientOptions(options as Record<string, unknown>, TRANSPORT_NAME, ["client", "ssmClient"]);
-  const sdk = sdkFor(options, options.client, "client", {
+  const sdk = sdkFor(options, options.client as SecretsManagerClient | undefined, "client", {
     packageName: "@aws-sdk/client-secrets-manager",
     transport: TRANSPORT_NAME,
     load: () => import("@aws-sdk/client-secrets-manager"),
     clientClass: (module) => module.SecretsManagerClient,
   });
-  const ssm = sdkFor(options, options.ssmClient, "ssmClient", {
+  const ssm = sdkFor(options, options.ssmClient as SSMClient | undefined, "ssmClient", {
     packageName: "@aws-sdk/client-ssm",
     transport: TRANSPORT_NAME,
     load: () => import("@aws-sdk/client-ssm"),

@@ -1,6 +1,57 @@
-/** The public option and result types of the Parameter Store reads. */
+/** The option and result types of the reads: secrets, then Parameter Store. */
 import type { StandardSchemaV1 } from "../core/schema.js";
-import type { ParameterRecord, ParameterType } from "../transport/types.js";
+import type { Freshness, ParameterType, SecretVersionOptions } from "../transport/types.js";
+
+/**
+ * Options of every secret read: which version, how fresh, and cancellation.
+ *
+ * @example
+ * ```ts
+ * await secrets.getSecret('api-key', { versionStage: 'AWSPREVIOUS', maxAgeMs: 10_000, signal: AbortSignal.timeout(2_000) });
+ * ```
+ */
+export interface ReadOptions extends SecretVersionOptions, Freshness {
+  /** Cancels the read. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Values that {@link DeepReadonly} leaves as they are: freezing does not reach inside them. */
+type Opaque =
+  | string
+  | number
+  | boolean
+  | bigint
+  | symbol
+  | null
+  | undefined
+  | ((...args: never[]) => unknown)
+  | Date
+  | RegExp
+  | Error
+  | ArrayBufferView
+  | ArrayBuffer
+  | Map<unknown, unknown>
+  | Set<unknown>
+  | WeakMap<object, unknown>
+  | WeakSet<object>
+  | Promise<unknown>;
+
+/**
+ * `T` with every plain object and array read-only, all the way down: what the reads return for
+ * parsed JSON, which is deep-frozen and may be shared between callers. Class instances (a `Date` a
+ * schema made, typed arrays) are left as they are, as the freeze leaves them.
+ *
+ * @example
+ * ```ts
+ * const cfg: DeepReadonly<{ db: { port: number } }> = await secrets.getSecretJson('cfg', { schema });
+ * cfg.db.port = 1; // does not compile
+ * ```
+ */
+export type DeepReadonly<T> = unknown extends T
+  ? T
+  : T extends Opaque
+    ? T
+    : { readonly [K in keyof T]: DeepReadonly<T[K]> };
 
 /**
  * Options of a one-parameter read.
@@ -10,7 +61,7 @@ import type { ParameterRecord, ParameterType } from "../transport/types.js";
  * await secrets.getParameter('/my-app/prod/flag', { label: 'live' });
  * ```
  */
-export interface ParameterReadOptions {
+export interface ParameterReadOptions extends Freshness {
   /** Read this version number instead of the latest. Give at most one of `version` and `label`. */
   readonly version?: number | undefined;
   /** Read the version this label is attached to. Give at most one of `version` and `label`. */
@@ -29,10 +80,6 @@ export interface ParameterReadOptions {
   readonly type?: ParameterType | undefined;
   /** Cancels the read. */
   readonly signal?: AbortSignal | undefined;
-  /** Skip every cache on the way and store the fresh value. */
-  readonly forceRefresh?: boolean | undefined;
-  /** Accept this client's cached value only if it was fetched less than this many milliseconds ago. */
-  readonly maxAgeMs?: number | undefined;
 }
 
 /**
@@ -45,17 +92,6 @@ export interface ParameterReadOptions {
  * ```
  */
 export type ParameterValueOf<T extends ParameterType> = T extends "StringList" ? string[] : string;
-
-/**
- * A parameter version with its metadata, as `getParameterValue` returns it. `value` is the raw text:
- * a `StringList` is still comma-joined.
- *
- * @example
- * ```ts
- * const { version, lastModifiedDate } = await secrets.getParameterValue('/my-app/prod/flag');
- * ```
- */
-export interface ParameterValue extends ParameterRecord {}
 
 /**
  * Options of a many-parameter read.
@@ -90,7 +126,7 @@ export type ParameterKeyStyle = "preserve" | "camelCase";
  * await secrets.getParametersByPath('/my-app/prod', { recursive: false, shape: 'flat' });
  * ```
  */
-export interface ParametersByPathReadOptions {
+export interface ParametersByPathReadOptions extends Freshness {
   /**
    * Read the whole hierarchy under the path, not only its direct children. Note that AWS's own
    * default is `false`.
@@ -116,10 +152,6 @@ export interface ParametersByPathReadOptions {
   readonly schema?: StandardSchemaV1 | undefined;
   /** Cancels the read. */
   readonly signal?: AbortSignal | undefined;
-  /** Skip this client's cache and store the fresh parameters. */
-  readonly forceRefresh?: boolean | undefined;
-  /** Accept this client's cached parameters only if they were fetched less than this many milliseconds ago. */
-  readonly maxAgeMs?: number | undefined;
 }
 
 /**

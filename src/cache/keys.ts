@@ -1,0 +1,72 @@
+/**
+ * What the cache and the coalescer share: the keys of identical reads, the frozen copies readers
+ * share, and the split of one batch call into one promise per id. Internal.
+ */
+import { SecretsError } from "../core/errors.js";
+import { deepFreeze } from "../core/freeze.js";
+import { settle } from "../transport/batch.js";
+import type { BatchResult, ParameterRequest } from "../transport/types.js";
+
+const SEPARATOR = "\u0000";
+
+/** The key of a secret read: the id alone for the current version, which is the common case. */
+export function secretKey(id: string, versionId: string | undefined, versionStage: string | undefined): string {
+  return versionId === undefined && versionStage === undefined
+    ? id
+    : `${id}${SEPARATOR}${versionId ?? ""}${SEPARATOR}${versionStage ?? ""}`;
+}
+
+/** The key of a parameter read within one `decrypt` value: the name alone when no version or label is asked for. */
+export function parameterKey(request: ParameterRequest): string {
+  return request.version === undefined && request.label === undefined
+    ? request.name
+    : `${request.name}${SEPARATOR}${request.version ?? ""}${SEPARATOR}${request.label ?? ""}`;
+}
+
+/** The key of a path read: the path, `recursive` and `decrypt` (unset is a value of its own). */
+export function pathKey(path: string, recursive: boolean | undefined, decrypt: boolean | undefined): string {
+  return `${path}${SEPARATOR}${String(recursive)}${SEPARATOR}${String(decrypt)}`;
+}
+
+/** A frozen copy: the transport's own objects stay its own, and no reader can change another's value. */
+export function frozenCopy<T>(value: T): T {
+  return deepFreeze(structuredClone(value));
+}
+
+/** One promise per id, each settling with that id's record or error from one batch call. */
+export function shares<V>(
+  batch: Promise<BatchResult<V>[]>,
+  ids: readonly string[],
+  missing: (id: string) => unknown,
+): Promise<V>[] {
+  const byId = batch.then((results) => new Map(results.map((result) => [result.id, result])));
+  return ids.map((id) =>
+    byId.then((results) => {
+      const result = results.get(id);
+      if (result?.ok) return result.value;
+      throw result ? result.error : missing(id);
+    }),
+  );
+}
+
+/** A batch outcome per id: a value or a `SecretsError`; anything else fails the batch. */
+export function toBatchResults<V>(ids: readonly string[], outcomes: Promise<V>[]): Promise<BatchResult<V>[]> {
+  return Promise.all(outcomes.map((outcome, index) => settle(ids[index] as string, outcome)));
+}
+
+/** The error of a load that did not settle within `loadTimeoutMs`: retryable and value-free. */
+export function loadTimeoutError(
+  operation: string,
+  id: string | undefined,
+  transport: string | undefined,
+  loadTimeoutMs: number,
+): SecretsError {
+  return new SecretsError({
+    code: "TIMEOUT",
+    operation,
+    secretId: id,
+    transport,
+    retryable: true,
+    detail: `no answer within ${loadTimeoutMs} ms (loadTimeoutMs); a later read asks again`,
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The one read pipeline for secrets: a transport's record becomes text, bytes, or parsed JSON that is
+ * validated and deep-frozen. The client and the agent reader both read through {@link SecretReader},
+ * so every fix lands once.
+ *
+ * A record that a cache hands out is frozen: one fetched version, shared by every reader. For such a
+ * record the parsed JSON and each schema's output are worked out once and kept beside it (weakly),
+ * so a cache hit returns the same frozen object synchronously. A record that is not frozen may be
+ * changed by its transport, so nothing is kept for it.
+ */
+import { ArgumentError, SecretsError } from "../core/errors.js";
+import { deepFreeze } from "../core/freeze.js";
+import { type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
+import { missingResultError, readSecretBatch } from "../transport/batch.js";
+import type { BatchOptions, BatchResult, SecretRecord, Transport } from "../transport/types.js";
+import { type DecodeContext, parseJsonText, secretBytes, secretText } from "./decode.js";
+import type { ReadOptions } from "./options.js";
+import { secretRequest } from "./request.js";
+
+/** What has been derived from one frozen record: its parsed JSON and its validated forms, one per schema. */
+interface Derived {
+  json?: unknown;
+  /** Per schema: the validation in progress, then its frozen output. */
+  readonly validated: ValidationMemo;
+}
+
+const derivedByRecord = new WeakMap<SecretRecord, Derived>();
+
+function derivedOf(record: SecretRecord): Derived {
+  if (!Object.isFrozen(record)) return { validated: new WeakMap() };
+  let derived = derivedByRecord.get(record);
+  if (derived === undefined) {
+    derived = { validated: new WeakMap() };
+    derivedByRecord.set(record, derived);
+  }
+  return derived;
+}
+
+/**
+ * The record's JSON, parsed and frozen, validated when a schema is given: synchronously when the
+ * record's outcome for that schema is known, else a promise.
+ */
+export function recordJson(record: SecretRecord, context: DecodeContext, schema?: StandardSchemaV1): unknown {
+  const derived = derivedOf(record);
+  if (!("json" in derived)) derived.json = deepFreeze(parseJsonText(secretText(record, context), context));
+  if (schema === undefined) return derived.json;
+  return validateOnce(derived.validated, schema, derived.json, context);
+}
+
+/** The secret reads of a client, on one transport. */
+export class SecretReader {
+  /** The transport the reads go through. */
+  readonly transport: Transport;
+
+  constructor(transport: Transport) {
+    this.transport = transport;
+  }
+
+  /** The record the transport holds right now (a cache hit), without waiting. */
+  #peek(id: string, options: ReadOptions | undefined): SecretRecord | undefined {
+    // An aborted read gets its ABORTED from the transport path, not a cached value.
+    return options?.signal?.aborted ? undefined : this.transport.peekSecretValue?.(id, options);
+  }
+
+  #fetch(id: string, options: ReadOptions | undefined): Promise<SecretRecord> {
+    return this.transport.getSecretValue(secretRequest(id, options));
+  }
+
+  #context(id: string): DecodeContext {
+    return { secretId: id, transport: this.transport.name };
+  }
+
+  async getSecret(id: string, options?: ReadOptions): Promise<string> {
+    return secretText(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
+  }
+
+  async getSecretJson(
+    id: string,
+    options?: ReadOptions & { readonly schema?: StandardSchemaV1 | undefined },
+  ): Promise<never> {
+    const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
+    return recordJson(record, this.#context(id), options?.schema) as never;
+  }
+
+  async getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array> {
+    return secretBytes(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
+  }
+
+  async getSecretValue(id: string, options?: ReadOptions): Promise<SecretRecord> {
+    const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
+    // Copies of the parts that cannot be frozen: the record may be shared by a cache.
+    return {
+      ...record,
+      createdDate: record.createdDate && new Date(record.createdDate),
+      secretBinary: record.secretBinary && Uint8Array.from(record.secretBinary),
+    };
+  }
+
+  async getSecretsJson(
+    ids: readonly string[],
+    options: BatchOptions & { readonly schema?: StandardSchemaV1 | undefined } = {},
+  ): Promise<never> {
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "")) {
+      throw new ArgumentError("secret ids must be an array of non-empty strings");
+    }
+    const { name } = this.transport;
+    const records = await readSecretBatch(this.transport, [...new Set(ids)], { signal: options.signal });
+    const byId = new Map(records.map((result) => [result.id, result]));
+    const results = await Promise.all(
+      ids.map(async (id): Promise<BatchResult<unknown>> => {
+        const record = byId.get(id) ?? { id, ok: false, error: missingResultError(name, "batchGetSecretValue", id) };
+        if (!record.ok) return record;
+        try {
+          return { id, ok: true, value: await recordJson(record.value, this.#context(id), options.schema) };
+        } catch (error) {
+          if (error instanceof SecretsError) return { id, ok: false, error };
+          throw error;
+        }
+      }),
+    );
+    return results as never;
+  }
+}

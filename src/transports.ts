@@ -1,0 +1,45 @@
+/**
+ * `secretwrangler/transports`: what it takes to build, configure or write a transport. The
+ * transport contract (requests, records, freshness), each built-in transport's options, the spec
+ * strings and their parser, and `SecretsErrorOptions` for errors of your own. The factories are
+ * exported from the root entry too.
+ *
+ * Every public export is listed here by name.
+ *
+ * @module secretwrangler/transports
+ */
+
+export type { CachedTransport } from "./cache/cached-transport.js";
+export { cachedTransport } from "./cache/cached-transport.js";
+export type { SecretsErrorOptions } from "./core/errors.js";
+export type {
+  BatchOptions,
+  BatchResult,
+  Freshness,
+  ParameterRecord,
+  ParameterRequest,
+  ParametersByPathOptions,
+  ParameterType,
+  SecretRecord,
+  SecretRequest,
+  SecretVersionOptions,
+  Transport,
+} from "./transport/types.js";
+export type { AgentFlavor, AgentTransport, AgentTransportOptions } from "./transports/agent/transport.js";
+export { agentTransport } from "./transports/agent/transport.js";
+export type { AutoTransportDecision, AutoTransportOptions } from "./transports/auto.js";
+export { autoTransport } from "./transports/auto.js";
+export type { FileTransportOptions, SecretsFile } from "./transports/file.js";
+export { fileTransport } from "./transports/file.js";
+export type { LocalParameterValue, SetParameterOptions } from "./transports/local/parameter-store.js";
+export type { LocalSecretValue, SetSecretOptions } from "./transports/local/secret-store.js";
+export type { MemoryTransport, MemoryTransportOptions } from "./transports/memory.js";
+export { memoryTransport } from "./transports/memory.js";
+export type {
+  SdkTransportClientOptions,
+  SdkTransportConfigOptions,
+  SdkTransportOptions,
+} from "./transports/sdk/transport.js";
+export { sdkTransport } from "./transports/sdk/transport.js";
+export type { TransportBuildOptions, TransportSpec } from "./transports/spec.js";
+export { resolveTransport, TRANSPORT_ENV } from "./transports/spec.js";
