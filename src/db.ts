@@ -9,50 +9,36 @@
  * @module secretwrangler/db
  */
 
-export type {
-  DbTlsOption,
-  MssqlAdapterOptions,
-  MssqlConnectionOptions,
-  Mysql2AdapterOptions,
-  Mysql2ConnectionOptions,
-  OracledbAdapterOptions,
-  OracledbConnectionOptions,
-  PgAdapterOptions,
-  PgConnectionOptions,
-} from "./db/adapters.js";
-export { mssqlOptions, mysql2Options, oracledbOptions, pgOptions } from "./db/adapters.js";
 export { isDbAuthError } from "./db/auth-errors.js";
 export type { ConnectWithDbSecretOptions, DbSecretRefreshEvent } from "./db/connect.js";
 export { connectWithDbSecret } from "./db/connect.js";
-export type { DbEngine, DbEngineFamily, DbEngineInfo } from "./db/engines.js";
-export { DB_ENGINES } from "./db/engines.js";
+export type {
+  DbEngine,
+  DbEngineFamily,
+  DbEngineInfo,
+  DbSecret,
+  DbSecretByEngine,
+  DbSecretFor,
+} from "./db/engines/index.js";
+export { DB_ENGINES } from "./db/engines/index.js";
+export type { MongoSecret } from "./db/engines/mongo.js";
+export { mongoSecretSchema } from "./db/engines/mongo.js";
+export type { MySqlSecret, Mysql2AdapterOptions, Mysql2ConnectionOptions } from "./db/engines/mysql.js";
+export { mysql2Options, mysqlSecretSchema } from "./db/engines/mysql.js";
+export type { OracledbAdapterOptions, OracledbConnectionOptions, OracleSecret } from "./db/engines/oracle.js";
+export { oracledbOptions, oracleSecretSchema } from "./db/engines/oracle.js";
+export type { PgAdapterOptions, PgConnectionOptions, PostgresSecret } from "./db/engines/postgres.js";
+export { pgOptions, postgresSecretSchema } from "./db/engines/postgres.js";
+export type { RedshiftSecret } from "./db/engines/redshift.js";
+export { redshiftSecretSchema } from "./db/engines/redshift.js";
+export type { MssqlAdapterOptions, MssqlConnectionOptions, SqlServerSecret } from "./db/engines/sqlserver.js";
+export { mssqlOptions, sqlServerSecretSchema } from "./db/engines/sqlserver.js";
 export type { DbSecretReadOptions } from "./db/get.js";
 export { getDbSecret } from "./db/get.js";
 export { parseDbSecret } from "./db/parse.js";
-export {
-  createDbSecretSchema,
-  dbPortSchema,
-  dbSecretSchema,
-  mongoSecretSchema,
-  mysqlSecretSchema,
-  oracleSecretSchema,
-  postgresSecretSchema,
-  redshiftSecretSchema,
-  sqlServerSecretSchema,
-} from "./db/schemas.js";
-export type {
-  DbSecret,
-  DbSecretBase,
-  DbSecretByEngine,
-  DbSecretDefaults,
-  DbSecretFor,
-  MongoSecret,
-  MySqlSecret,
-  OracleSecret,
-  ParseDbSecretOptions,
-  PostgresSecret,
-  RedshiftSecret,
-  SqlServerSecret,
-} from "./db/types.js";
-export type { ConnectionUrlOptions, UrlDbSecret } from "./db/url.js";
+export type { ParseDbSecretOptions } from "./db/schemas.js";
+export { createDbSecretSchema, dbSecretSchema } from "./db/schemas.js";
+export type { ConnectionUrlOptions, DbSecretBase, DbSecretDefaults, DbTlsOption } from "./db/shared.js";
+export { dbPortSchema } from "./db/shared.js";
+export type { UrlDbSecret } from "./db/url.js";
 export { connectionUrl } from "./db/url.js";

@@ -61,12 +61,14 @@ describe("agentTransport options", () => {
     expectNoLeak(error, [AGENT_TOKEN_CANARY]);
   });
 
-  it.each([null, "127.0.0.1", 2773, []])(
-    "refuses options that are not an object (%o) as an ArgumentError",
-    (options) => {
-      expect(thrown(() => agentTransport(options as AgentTransportOptions))).toBeInstanceOf(ArgumentError);
-    },
-  );
+  it.each([
+    ["null", null],
+    ["a string", "127.0.0.1"],
+    ["a number", 2773],
+    ["an array", []],
+  ])("refuses options that are %s as an ArgumentError", (_label, options) => {
+    expect(thrown(() => agentTransport(options as AgentTransportOptions))).toBeInstanceOf(ArgumentError);
+  });
 
   it("still accepts a remote host with allowRemoteHost: true, and every default", () => {
     const remote = agentTransport({ host: "agent.internal", allowRemoteHost: true });

@@ -82,6 +82,6 @@ describe("ARN helpers", () => {
   });
 
   it("rejects role names with stray slashes", () => {
-    expect(() => iamRoleArn("aws", "123456789012", "/x")).toThrow(/roleName must be/);
+    expect(() => iamRoleArn("aws", "123456789012", "/x")).toThrow(/"roleName" must be/);
   });
 });

@@ -88,6 +88,31 @@ describe("autoTransport", () => {
     expect(fake.requests.filter((request) => request.pathname === "/ping")).toHaveLength(1);
   });
 
+  it.each(["agent", "sdk"] as const)(
+    "keeps reading through the %s when the onDecision hook throws, and decides only once",
+    async (expected) => {
+      const fake = await agent();
+      const port = expected === "agent" ? fake.port : await freePort();
+      let told = 0;
+      const transport = autoTransport({
+        agent: { port, token: AGENT_TOKEN_CANARY, retries: 0 },
+        sdk: { endpoint: secretsManager.endpoint, region: "us-east-1", maxAttempts: 1 },
+        onDecision: () => {
+          told++;
+          throw new Error("a broken logging hook");
+        },
+      });
+      closers.push(() => transport.close?.());
+
+      const first = await transport.getSecretValue({ id: "app/text" });
+      const more = await Promise.all([1, 2, 3].map(() => transport.getSecretValue({ id: "app/text" })));
+
+      expect([first, ...more].every((record) => record.secretString === `text-${CANARY}`)).toBe(true);
+      expect(told).toBe(1);
+      expect(fake.reads()).toHaveLength(expected === "agent" ? 4 : 0);
+    },
+  );
+
   it("falls back to the SDK when nothing answers on the agent's port", async () => {
     const port = await freePort();
     const { client, decisions } = auto(port);

@@ -1,4 +1,6 @@
 import { describe, expectTypeOf, it } from "vitest";
+import { type CoalescingOptions, coalescingTransport } from "../src/cache/coalescing-transport.js";
+import { abortable } from "../src/core/abort.js";
 import {
   type CachedTransport,
   type CacheErrorEvent,
@@ -41,5 +43,18 @@ describe("cache option types", () => {
 
     expectTypeOf(transport).toExtend<Transport>();
     expectTypeOf<CachedTransport["peekSecretValue"]>().returns.toEqualTypeOf<SecretRecord | undefined>();
+  });
+
+  it("takes a load deadline in milliseconds", () => {
+    createSecretsClient({ cache: { loadTimeoutMs: 10_000 } });
+    // @ts-expect-error milliseconds, a number
+    createSecretsClient({ cache: { loadTimeoutMs: "10s" } });
+  });
+
+  it("coalesces any transport into a transport, and aborts a wait with the type of what it waits for", () => {
+    const options: CoalescingOptions = { loadTimeoutMs: 1_000 };
+    expectTypeOf(coalescingTransport(memoryTransport(), options)).toEqualTypeOf<Transport>();
+    expectTypeOf(abortable(Promise.resolve(1), undefined, { operation: "x" })).toEqualTypeOf<Promise<number>>();
+    expectTypeOf(abortable(async () => "a", undefined, { operation: "x" })).toEqualTypeOf<Promise<string>>();
   });
 });

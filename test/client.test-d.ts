@@ -15,8 +15,14 @@ describe("getSecretJson types", () => {
   it("infers the result from a zod schema", () => {
     const schema = z.object({ username: z.string(), port: z.coerce.number() });
 
-    expectTypeOf(secrets.getSecretJson("db", { schema })).resolves.toEqualTypeOf<{ readonly username: string; readonly port: number }>();
-    expectTypeOf(getSecretJson("db", { schema })).resolves.toEqualTypeOf<{ readonly username: string; readonly port: number }>();
+    expectTypeOf(secrets.getSecretJson("db", { schema })).resolves.toEqualTypeOf<{
+      readonly username: string;
+      readonly port: number;
+    }>();
+    expectTypeOf(getSecretJson("db", { schema })).resolves.toEqualTypeOf<{
+      readonly username: string;
+      readonly port: number;
+    }>();
   });
 
   it("infers the result from any Standard Schema", () => {
@@ -33,7 +39,9 @@ describe("getSecretJson types", () => {
   it("types batch results per id", () => {
     const schema = z.object({ a: z.string() });
 
-    expectTypeOf(secrets.getSecretsJson(["x"], { schema })).resolves.toEqualTypeOf<BatchResult<{ readonly a: string }>[]>();
+    expectTypeOf(secrets.getSecretsJson(["x"], { schema })).resolves.toEqualTypeOf<
+      BatchResult<{ readonly a: string }>[]
+    >();
   });
 
   it("returns text, bytes and metadata from the other reads", () => {

@@ -120,6 +120,15 @@ describe("the adapters called with another engine's secret (plain JavaScript)", 
     expect(isSecretsError(error, "CONFIG")).toBe(true);
     expectNoLeak(error, [AWKWARD]);
   });
+
+  it("names the families the adapter takes", () => {
+    expect(() => pgOptions(mariadb as unknown as PostgresSecret)).toThrow(
+      "pgOptions needs a postgres or redshift secret",
+    );
+    expect(() => connectionUrl(oracle as unknown as PostgresSecret)).toThrow(
+      /needs a .*redshift.* secret, not oracle$/,
+    );
+  });
 });
 
 describe("connectionUrl", () => {

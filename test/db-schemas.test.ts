@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { createSecretsClient } from "../src/client/client.js";
 import { isSecretsError, SecretsError } from "../src/core/errors.js";
+import { DB_FAMILIES } from "../src/db/engines/index.js";
 import {
+  DB_ENGINES,
   type DbEngine,
   type DbSecretDefaults,
   getDbSecret,
@@ -381,5 +383,80 @@ describe("host validation", () => {
     const error = await rejectionOf(parseDbSecret({ ...base, host }));
 
     expect(isSecretsError(error, "SCHEMA_MISMATCH")).toBe(true);
+  });
+});
+
+describe("the engine table (src/db/engines/index.ts)", () => {
+  const login = { host: RDS_HOST, username: "app", password: CANARY };
+
+  it("lists every engine once with its family and defaults", () => {
+    const postgres = { family: "postgres", defaultPort: 5432, defaultDbname: "postgres" };
+    const mysql = { family: "mysql", defaultPort: 3306 };
+
+    expect(DB_ENGINES).toEqual({
+      postgres,
+      "aurora-postgresql": postgres,
+      mysql,
+      "aurora-mysql": mysql,
+      mariadb: mysql,
+      sqlserver: { family: "sqlserver", defaultPort: 1433, defaultDbname: "master" },
+      oracle: { family: "oracle", defaultPort: 1521, requiresDbname: true },
+      redshift: { family: "redshift", defaultPort: 5439, defaultDbname: "dev" },
+      mongo: { family: "mongo", defaultPort: 27017 },
+    });
+    expect(Object.isFrozen(DB_ENGINES.mariadb)).toBe(true);
+  });
+
+  it("gives each spelling to one family only", () => {
+    const spellings = DB_FAMILIES.flatMap((family) => [...Object.keys(family.engines), ...Object.keys(family.aliases)]);
+
+    expect(new Set(spellings).size).toBe(spellings.length);
+  });
+
+  it.each(
+    DB_FAMILIES.flatMap((family) =>
+      Object.entries<string>({
+        ...Object.fromEntries(Object.keys(family.engines).map((engine) => [engine, engine])),
+        ...family.aliases,
+      }).map(([spelling, engine]) => ({ family: family.family, spelling, engine, schema: family.schema })),
+    ),
+  )(
+    "normalizes $spelling to $engine, through parseDbSecret and the $family schema",
+    async ({ family, spelling, engine, schema }) => {
+      const secret = { ...login, engine: spelling.toUpperCase(), dbname: "db" };
+
+      await expect(parseDbSecret(secret)).resolves.toMatchObject({ engine });
+      expect(schema.parse(secret)).toMatchObject({ engine });
+      expect(DB_ENGINES[engine as DbEngine].family).toBe(family);
+    },
+  );
+
+  it.each(
+    DB_FAMILIES.map((family) => ({
+      family: family.family,
+      schema: family.schema,
+      first: Object.keys(family.engines)[0],
+    })),
+  )(
+    "the $family schema takes a secret without engine as $first and refuses another family's engine",
+    ({ family, schema, first }) => {
+      const other = family === "mongo" ? "postgres" : "mongo";
+
+      const parsed = schema.safeParse({ ...login, dbname: "db" });
+      const refused = schema.safeParse({ ...login, dbname: "db", engine: other });
+
+      expect(parsed.data).toMatchObject({ engine: first });
+      expect(refused.error?.issues).toEqual([
+        expect.objectContaining({ path: ["engine"], message: expect.stringContaining(`of the ${family} family`) }),
+      ]);
+    },
+  );
+
+  it("names the expected family when parseDbSecret gets another family's engine", async () => {
+    const error = await rejectionOf(parseDbSecret({ ...login, engine: "mariadb" }, { engine: "postgres" }));
+
+    expect((error as SecretsError).issues).toEqual([
+      { path: ["engine"], message: "is a mysql engine, expected postgres" },
+    ]);
   });
 });

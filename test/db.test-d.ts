@@ -8,7 +8,13 @@ import {
   connectionUrl,
   connectWithDbSecret,
   createDbSecretSchema,
+  type DB_ENGINES,
+  type DbEngine,
+  type DbEngineFamily,
+  type DbEngineInfo,
   type DbSecret,
+  type DbSecretByEngine,
+  type DbSecretFor,
   getDbSecret,
   type MongoSecret,
   type MySqlSecret,
@@ -21,6 +27,7 @@ import {
   postgresSecretSchema,
   type RedshiftSecret,
   type SqlServerSecret,
+  type UrlDbSecret,
 } from "../src/db.js";
 
 declare const secrets: SecretsClient;
@@ -130,5 +137,43 @@ describe("connectWithDbSecret", () => {
     );
 
     expectTypeOf(result).resolves.toEqualTypeOf<number>();
+  });
+});
+
+describe("the types derived from the engine table", () => {
+  it("list every engine and family", () => {
+    expectTypeOf<DbEngine>().toEqualTypeOf<
+      | "postgres"
+      | "aurora-postgresql"
+      | "mysql"
+      | "aurora-mysql"
+      | "mariadb"
+      | "sqlserver"
+      | "oracle"
+      | "redshift"
+      | "mongo"
+    >();
+    expectTypeOf<DbEngineFamily>().toEqualTypeOf<
+      "postgres" | "mysql" | "sqlserver" | "oracle" | "redshift" | "mongo"
+    >();
+    expectTypeOf<keyof typeof DB_ENGINES>().toEqualTypeOf<DbEngine>();
+    expectTypeOf<DbEngineInfo["family"]>().toEqualTypeOf<DbEngineFamily>();
+  });
+
+  it("map each engine to its family's secret", () => {
+    expectTypeOf<DbSecretByEngine["aurora-postgresql"]>().toEqualTypeOf<PostgresSecret>();
+    expectTypeOf<DbSecretByEngine["mariadb"]>().toEqualTypeOf<MySqlSecret>();
+    expectTypeOf<DbSecretByEngine["oracle"]>().toEqualTypeOf<OracleSecret>();
+    expectTypeOf<DbSecretFor<"redshift">>().toEqualTypeOf<RedshiftSecret>();
+    expectTypeOf<DbSecretFor<undefined>>().toEqualTypeOf<DbSecret>();
+    expectTypeOf<DbSecret>().toEqualTypeOf<
+      PostgresSecret | MySqlSecret | SqlServerSecret | OracleSecret | RedshiftSecret | MongoSecret
+    >();
+  });
+
+  it("give connectionUrl every family with a URL, and not Oracle", () => {
+    expectTypeOf<UrlDbSecret>().toEqualTypeOf<
+      PostgresSecret | MySqlSecret | SqlServerSecret | RedshiftSecret | MongoSecret
+    >();
   });
 });

@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { codeForAwsName, toSecretsError } from "../src/aws/errors.js";
 import { type StandardSchemaV1, validateWithSchema } from "../src/core/schema.js";
-import { isSecretsError, SecretsError } from "../src/index.js";
+import { escapeControl } from "../src/core/text.js";
+import { ArgumentError, isSecretsError, SecretsError } from "../src/index.js";
 import { parseJsonText } from "../src/read/decode.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
+import { jsonSchemaDeclaring } from "./helpers/schemas.js";
 
 describe("SecretsError", () => {
   it("names the transport, the operation, the id and the code in its message", () => {
@@ -139,7 +141,9 @@ describe("schema issue messages that quote the input", () => {
           { message: "Expected number", path: ["port"] },
         ],
       }),
-    },
+      // Declares its keys (Standard JSON Schema), so that paths name them: see schema-keys.test.ts.
+      jsonSchema: jsonSchemaDeclaring(["pin", "port"]),
+    } as StandardSchemaV1.Props,
   };
 
   it("replaces a message that quotes a value, and keeps the others", async () => {
@@ -172,7 +176,8 @@ describe("schema issue messages that quote the input", () => {
         version: 1,
         vendor: "naming",
         validate: () => ({ issues: [{ message: "port must be a number", path: ["port"] }] }),
-      },
+        jsonSchema: jsonSchemaDeclaring(["port"]),
+      } as StandardSchemaV1.Props,
     };
 
     const error = await rejectionOf(validateWithSchema(naming, { port: "x" }));
@@ -187,5 +192,84 @@ describe("schema issue messages that quote the input", () => {
 
     expect(isSecretsError(error, "SCHEMA_MISMATCH")).toBe(true);
     expectNoLeak(error);
+  });
+});
+
+describe("control characters in messages", () => {
+  /** Every kind of character that can inject into a log line or a terminal. */
+  const INJECTIONS = ["\r\n", "\u001b[31m", "\u0000", "\u0007", "\u007f", "\u0085", "\u009b", "\u2028", "\u2029"];
+  const BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"];
+  /** Matches text with any raw character of those kinds (no regex literal: the linter refuses control characters). */
+  const hasRaw = (text: string): boolean =>
+    [...text].some((character) => {
+      const code = character.codePointAt(0) ?? 0;
+      return (
+        code < 0x20 ||
+        (code >= 0x7f && code <= 0x9f) ||
+        (code >= 0x2028 && code <= 0x202e) ||
+        (code >= 0x2066 && code <= 0x2069)
+      );
+    });
+
+  it.each([...INJECTIONS, ...BIDI])(
+    "escapes %j in the secret id, transport, detail and hint, and keeps the raw id",
+    (character) => {
+      const id = `prod/db${character}FAKE LOG LINE`;
+      const error = new SecretsError({
+        code: "NOT_FOUND",
+        operation: "getSecretValue",
+        secretId: id,
+        transport: `file:/tmp/x${character}y`,
+        detail: `no such file /tmp/a${character}b`,
+        hint: `check ${character}the spec`,
+      });
+
+      expect(hasRaw(error.message)).toBe(false);
+      expect(String(error.stack).startsWith(`SecretsError: ${error.message}\n`)).toBe(true);
+      expect(hasRaw(String(error.toJSON().message))).toBe(false);
+      expect(error.message).toContain(`prod/db${escapeControl(character)}FAKE LOG LINE`);
+      expect(error.secretId).toBe(id);
+    },
+  );
+
+  it("escapes as \\xNN and \\uNNNN, leaves other text (backslashes, accents, emoji) alone, and is idempotent", () => {
+    expect(escapeControl("a\r\nb\u001b[0m\u0000")).toBe("a\\x0D\\x0Ab\\x1B[0m\\x00");
+    expect(escapeControl("\u0085\u2028\u202e\u2069")).toBe("\\x85\\u2028\\u202E\\u2069");
+    expect(escapeControl("\ud800x\udc00")).toBe("\\uD800x\\uDC00");
+    const plain = 'C:\\Users\\é 😀 prod/db-1 "quoted"';
+    expect(escapeControl(plain)).toBe(plain);
+    const once = escapeControl(`x${INJECTIONS.join("")}${BIDI.join("")}`);
+    expect(escapeControl(once)).toBe(once);
+    expect(hasRaw(once)).toBe(false);
+  });
+
+  it("escapes an id through a real read: NOT_FOUND for an id with a line break", async () => {
+    const { createSecretsClient, memoryTransport } = await import("../src/index.js");
+    const secrets = createSecretsClient({ transport: memoryTransport({}) });
+
+    const error = await rejectionOf(secrets.getSecret("app\r\n[secretwrangler] fake line\u001b[2J"));
+
+    expect(isSecretsError(error, "NOT_FOUND")).toBe(true);
+    expect(hasRaw((error as Error).message)).toBe(false);
+    expect((error as SecretsError).secretId).toBe("app\r\n[secretwrangler] fake line\u001b[2J");
+  });
+
+  it("escapes ArgumentError messages, which stay TypeErrors", () => {
+    const error = new ArgumentError(`parameter "a\nb\u202e": labels must be non-empty`);
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.name).toBe("ArgumentError");
+    expect(error.message).toBe('parameter "a\\x0Ab\\u202E": labels must be non-empty');
+    expect(String(error.stack).startsWith(`ArgumentError: ${error.message}\n`)).toBe(true);
+  });
+
+  it("escapes control characters a validator's message or a declared key carries", async () => {
+    const schema = z.object({ "we\nird": z.number() });
+
+    const error = await rejectionOf(validateWithSchema(schema, { "we\nird": "x" }));
+
+    expect((error as SecretsError).issues?.[0]?.path).toEqual(["we\nird"]);
+    expect((error as SecretsError).message).toContain("we\\x0Aird");
+    expect(hasRaw((error as SecretsError).message)).toBe(false);
   });
 });

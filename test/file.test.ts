@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createSecretsClient, fileTransport, isSecretsError } from "../src/index.js";
+import { ArgumentError, createSecretsClient, fileTransport, isSecretsError } from "../src/index.js";
+import type { FileTransportOptions } from "../src/transports/file.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { currentValues } from "./helpers/fixtures.js";
 import { testTransport } from "./helpers/transport-contract.js";
@@ -76,3 +77,49 @@ describe("fileTransport", () => {
     expectNoLeak(error);
   });
 });
+
+describe("fileTransport arguments", () => {
+  /** Bad values of every option; the mapped type makes a new option without an entry a type error. */
+  const BAD_OPTIONS: { readonly [K in keyof Required<FileTransportOptions>]: readonly unknown[] } = {
+    maxBytes: [0, -1, 1.5, "1024", Number.NaN, 256 * 1024 * 1024 + 1, null],
+  };
+  const cases = Object.entries(BAD_OPTIONS).flatMap(([name, values]) => values.map((value) => [name, value] as const));
+
+  it.each(cases)("refuses %s = %o as an ArgumentError naming the option", (name, value) => {
+    const error = thrownBy(() => fileTransport(join(directory, "any.json"), { [name]: value }));
+
+    expect(error).toBeInstanceOf(ArgumentError);
+    expect(isSecretsError(error)).toBe(false);
+    expect((error as Error).message).toContain(`"${name}"`);
+  });
+
+  it.each([[5], [""], ["a\u0000b"], [undefined]])("refuses the path %o as an ArgumentError", (path) => {
+    expect(thrownBy(() => fileTransport(path as string))).toBeInstanceOf(ArgumentError);
+  });
+
+  it.each([
+    ["null", null],
+    ["a string", "big"],
+    ["an array", []],
+  ])("refuses options that are %s as an ArgumentError", (_label, options) => {
+    expect(thrownBy(() => fileTransport("x.json", options as FileTransportOptions))).toBeInstanceOf(ArgumentError);
+  });
+
+  it("reports a bad entry in the file as CONFIG, not as the caller's ArgumentError", async () => {
+    const path = writeSecrets("bad-entries.json", JSON.stringify({ secrets: { "": CANARY } }));
+
+    const error = await rejectionOf(fileTransport(path).getSecretValue({ id: "x" }));
+
+    expect(isSecretsError(error, "CONFIG")).toBe(true);
+    expectNoLeak(error);
+  });
+});
+
+function thrownBy(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}

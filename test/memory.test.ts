@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createSecretsClient, isSecretsError, memoryTransport } from "../src/index.js";
+import { ArgumentError, createSecretsClient, isSecretsError, memoryTransport } from "../src/index.js";
+import type { MemoryTransportOptions } from "../src/transports.js";
+import { CANARY, expectNoLeak } from "./helpers/canary.js";
 import { testTransport } from "./helpers/transport-contract.js";
 
 testTransport({
@@ -139,3 +141,69 @@ describe("extend chains", () => {
     expect(child.extend({ transport: "memory" }).transport.name).toBe("memory");
   });
 });
+
+describe("memoryTransport arguments", () => {
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+
+  /** Bad values of every option; the mapped type makes a new option without an entry a type error. */
+  const BAD_OPTIONS: { readonly [K in keyof Required<MemoryTransportOptions>]: readonly unknown[] } = {
+    parameters: [null, "x", [], { "/app/flag": 5 }, { "": "x" }, { "a:b": "x" }, { "/app/list": ["a,b"] }],
+  };
+  const cases = Object.entries(BAD_OPTIONS).flatMap(([name, values]) => values.map((value) => [name, value] as const));
+
+  it.each(cases)("refuses %s = %o as an ArgumentError", (name, value) => {
+    expect(thrownBy(() => memoryTransport({}, { [name]: value }))).toBeInstanceOf(ArgumentError);
+  });
+
+  it.each([[null], ["x"], [["a"]], [new Uint8Array(1)]])("refuses secrets that are not an object (%o)", (secrets) => {
+    expect(thrownBy(() => memoryTransport(secrets as never))).toBeInstanceOf(ArgumentError);
+  });
+
+  it.each([
+    ["null", null],
+    ["a string", "x"],
+    ["an array", []],
+  ])("refuses options that are %s", (_label, options) => {
+    expect(thrownBy(() => memoryTransport({}, options as never))).toBeInstanceOf(ArgumentError);
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["a function", () => CANARY],
+    ["a symbol", Symbol(CANARY)],
+    ["a bigint", 10n],
+    ["a cycle", cyclic],
+  ])("refuses %s as a secret value, without quoting it", (_label, value) => {
+    const error = thrownBy(() => memoryTransport({ key: value as never }));
+
+    expect(error).toBeInstanceOf(ArgumentError);
+    expect((error as Error).message).toContain('"key"');
+    expectNoLeak(error);
+  });
+
+  it.each([
+    ["id", () => memoryTransport().set("", "v")],
+    ["id", () => memoryTransport().set(5 as never, "v")],
+    ["versionStages", () => memoryTransport().set("k", "v", { versionStages: "AWSCURRENT" as never })],
+    ["versionStages", () => memoryTransport().set("k", "v", { versionStages: [""] })],
+    ["versionStages", () => memoryTransport().set("k", "v", { versionStages: [5 as never] })],
+    ["versionId", () => memoryTransport().set("k", "v", { versionId: "" })],
+    ["versionId", () => memoryTransport().set("k", "v", { versionId: 5 as never })],
+    ["options", () => memoryTransport().set("k", "v", null as never)],
+    ["labels", () => memoryTransport().setParameter("/p", "v", { labels: "live" as never })],
+    ["labels", () => memoryTransport().setParameter("/p", "v", { labels: ["1st"] })],
+    ["options", () => memoryTransport().setParameter("/p", "v", null as never)],
+  ])("refuses a bad %s of set() / setParameter() as an ArgumentError", (_name, act) => {
+    expect(thrownBy(act)).toBeInstanceOf(ArgumentError);
+  });
+});
+
+function thrownBy(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a throw");
+}

@@ -3,8 +3,7 @@
  * socket failures map, all through the real SDK clients against fault-injecting loopback servers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES } from "../src/aws/request-handler.js";
 import { SecretsError } from "../src/core/errors.js";
@@ -157,7 +156,9 @@ describe("sdk transport: one deadline per attempt, connect to last body byte", (
     it(`fails ${label} with TIMEOUT (retryable) within the deadline: SSM`, async () => {
       const server = await startFaultServer(fault);
 
-      const { error, elapsedMs } = await timed(transport(server.endpoint).getParameter?.({ name: "/x" }) as Promise<unknown>);
+      const { error, elapsedMs } = await timed(
+        transport(server.endpoint).getParameter?.({ name: "/x" }) as Promise<unknown>,
+      );
 
       expect(error).toMatchObject({ code: "TIMEOUT", retryable: true, operation: "getParameter" });
       expect(elapsedMs).toBeLessThan(DEADLINE_MS * 3);
@@ -168,7 +169,9 @@ describe("sdk transport: one deadline per attempt, connect to last body byte", (
   it("retries a timed-out attempt within maxAttempts, each attempt with its own deadline", async () => {
     const server = await startFaultServer(stalledBody);
 
-    const { error, elapsedMs } = await timed(transport(server.endpoint, { maxAttempts: 2 }).getSecretValue({ id: "x" }));
+    const { error, elapsedMs } = await timed(
+      transport(server.endpoint, { maxAttempts: 2 }).getSecretValue({ id: "x" }),
+    );
 
     expect(error).toMatchObject({ code: "TIMEOUT", retryable: true });
     expect(server.count()).toBe(2);
@@ -272,7 +275,11 @@ describe(`sdk transport: response bodies are capped at ${MAX_RESPONSE_BYTES} byt
     const server = await startAwsJsonServer({
       BatchGetSecretValue: () => ({
         body: {
-          SecretValues: ids.map((id) => ({ Name: id, ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}-AbCdEf`, SecretString: value })),
+          SecretValues: ids.map((id) => ({
+            Name: id,
+            ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${id}-AbCdEf`,
+            SecretString: value,
+          })),
           Errors: [],
         },
       }),

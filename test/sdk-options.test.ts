@@ -94,7 +94,9 @@ describe("sdkTransport refuses bad options with ArgumentError", () => {
         requestTimeoutMs: 1,
       }),
     ).not.toThrow();
-    expect(() => sdkTransport({ credentials: async () => KEYS, maxAttempts: 100, requestTimeoutMs: 2 ** 31 - 1 })).not.toThrow();
+    expect(() =>
+      sdkTransport({ credentials: async () => KEYS, maxAttempts: 100, requestTimeoutMs: 2 ** 31 - 1 }),
+    ).not.toThrow();
   });
 });
 
@@ -171,6 +173,8 @@ describe("assumeRole refuses bad options with ArgumentError", () => {
         refreshBeforeMs: 0,
       }),
     ).not.toThrow();
-    expect(() => base().assumeRole({ accountId: "123456789012", roleName: "path/name", durationSeconds: 43_200 })).not.toThrow();
+    expect(() =>
+      base().assumeRole({ accountId: "123456789012", roleName: "path/name", durationSeconds: 43_200 }),
+    ).not.toThrow();
   });
 });

@@ -223,10 +223,11 @@ describe("AwsSession.roleArn and partition", () => {
     });
   }
 
-  it("rejects an account id that is not 12 digits as CONFIG", () => {
+  it("rejects an account id that is not 12 digits as an ArgumentError", () => {
     const session = new AwsSession({ region: "us-east-1", credentials: BASE_KEYS });
 
-    expect(() => session.roleArn("12345", "manage-role")).toThrow(/accountId must be 12 digits/);
+    expect(() => session.roleArn("12345", "manage-role")).toThrow(ArgumentError);
+    expect(() => session.roleArn("12345", "manage-role")).toThrow(/"accountId" must be 12 digits/);
   });
 });
 

@@ -73,9 +73,10 @@ export function buildArn(parts: Arn): string {
  * ```
  */
 export function iamRoleArn(partition: AwsPartition, accountId: string, roleName: string): string {
-  if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId)) throw malformed("roleArn", "accountId must be 12 digits");
+  if (typeof accountId !== "string" || !/^\d{12}$/.test(accountId))
+    throw malformed("roleArn", '"accountId" must be 12 digits');
   if (typeof roleName !== "string" || roleName === "" || roleName.startsWith("/") || roleName.endsWith("/")) {
-    throw malformed("roleArn", "roleName must be a role name, optionally with a path (path/name)");
+    throw malformed("roleArn", '"roleName" must be a role name, optionally with a path (path/name)');
   }
   return buildArn({ partition, service: "iam", region: "", accountId, resource: `role/${roleName}` });
 }

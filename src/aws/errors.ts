@@ -63,19 +63,6 @@ const CODES_BY_AWS_NAME: Readonly<Record<string, SecretsErrorCode>> = {
   ECONNABORTED: "TRANSPORT",
 };
 
-/** Node socket error codes: they say what happened better than the name the SDK gives the error. */
-const NETWORK_CODES: ReadonlySet<string> = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ECONNABORTED",
-]);
-
 /**
  * The Node socket error code of an error or of one of its causes. The SDK's HTTP handler renames a
  * reset socket (`ECONNRESET`, `EPIPE`) to `TimeoutError` but keeps its `code`.
@@ -84,7 +71,8 @@ function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && NETWORK_CODES.has(code)) return code;
+    // The Node socket codes of the table above: ECONNRESET, ECONNREFUSED, ETIMEDOUT, ...
+    if (typeof code === "string" && /^E[A-Z_]+$/.test(code) && CODES_BY_AWS_NAME[code]) return code;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;

@@ -17,7 +17,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
  * JSON escapes a control character as six bytes (`\u0001`), so 20 x 64 KiB x 6 = 7.5 MiB plus the
  * metadata of each secret. SSM values are at most 8 KiB, 10 per page; STS answers are a few KiB.
  */
-export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES: number = 8 * 1024 * 1024;
 
 /** The largest delay `setTimeout` honours; longer ones fire at once. */
 export const MAX_TIMEOUT_MS = 2_147_483_647;

@@ -4,7 +4,12 @@
  * Manager and SSM transports.
  */
 import { ArgumentError, SecretsError } from "../core/errors.js";
-import { applyRequestLimits, DEFAULT_REQUEST_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_TIMEOUT_MS } from "./request-handler.js";
+import {
+  applyRequestLimits,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_RESPONSE_BYTES,
+  MAX_TIMEOUT_MS,
+} from "./request-handler.js";
 import { missingRegionError } from "./sdk-errors.js";
 
 /** Static or provider credentials, as the AWS SDK accepts them. */
@@ -102,7 +107,9 @@ function describeValue(value: unknown): string {
 
 function optionError(transport: string, option: string, expected: string, value: unknown): ArgumentError {
   // The value is described, never quoted: it may be a key.
-  return new ArgumentError(`[secretwrangler] [${transport}] "${option}" must be ${expected}, got ${describeValue(value)}`);
+  return new ArgumentError(
+    `[secretwrangler] [${transport}] "${option}" must be ${expected}, got ${describeValue(value)}`,
+  );
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -135,7 +142,8 @@ export function assertEndpoint(value: unknown, option: string, transport: string
 /** Throws `ArgumentError` unless `value` is a non-empty string (or undefined). */
 export function assertName(value: unknown, option: string, transport: string): void {
   if (value === undefined) return;
-  if (typeof value !== "string" || value.trim() === "") throw optionError(transport, option, "a non-empty string", value);
+  if (typeof value !== "string" || value.trim() === "")
+    throw optionError(transport, option, "a non-empty string", value);
 }
 
 /** Throws `ArgumentError` unless `value` is a key pair or a provider function (or undefined). */
@@ -189,7 +197,8 @@ export function assertClientOptions(
     );
   }
   for (const key of clients) {
-    if (!isSdkClient(options[key])) throw optionError(transport, key, "an AWS SDK v3 client (send, destroy)", options[key]);
+    if (!isSdkClient(options[key]))
+      throw optionError(transport, key, "an AWS SDK v3 client (send, destroy)", options[key]);
   }
   assertName(options.region, "region", transport);
   assertEndpoint(options.endpoint, "endpoint", transport);
@@ -201,7 +210,12 @@ export function assertClientOptions(
   const { maxAttempts } = options;
   if (
     maxAttempts !== undefined &&
-    !(typeof maxAttempts === "number" && Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS)
+    !(
+      typeof maxAttempts === "number" &&
+      Number.isInteger(maxAttempts) &&
+      maxAttempts >= 1 &&
+      maxAttempts <= MAX_ATTEMPTS
+    )
   ) {
     throw optionError(transport, "maxAttempts", `an integer from 1 to ${MAX_ATTEMPTS}`, maxAttempts);
   }

@@ -46,7 +46,6 @@ export interface CachedTransport extends Transport {
   clear(): void;
 }
 
-
 /**
  * Wraps a transport in a cache: one load in flight per key, least-recently-used eviction past
  * `maxEntries`, background refresh before expiry, the last good value on transient failures.

@@ -29,7 +29,7 @@ export interface CoalescingOptions {
   /**
    * How long a shared call may take, in milliseconds, before its readers get a retryable `TIMEOUT`
    * and the next identical read makes a new call: one hung call never pins a key. As the cache's
-   * `loadTimeoutMs`. @default 30_000
+   * `loadTimeoutMs`. @default 45_000
    */
   readonly loadTimeoutMs?: number | undefined;
 }

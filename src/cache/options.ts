@@ -80,8 +80,9 @@ export interface CacheOptions {
    * `staleOnError`, the last good value), the key backs off like after any transient failure, and a
    * later read starts a new load, so one hung call can never pin a key. An answer that still comes
    * is stored if nothing newer was. Above the built-in transports' own deadlines with their
-   * retries (the agent: 4 attempts of 5 s), so it fires only for a call that is really stuck.
-   * @default 30_000
+   * retries (the SDK: 3 attempts of 10 s plus retry delays, about 31 s; the agent: 4 attempts of
+   * 5 s plus backoff, about 21 s), so it fires only for a call that is really stuck; raise it if you
+   * raise those. @default 45_000
    */
   readonly loadTimeoutMs?: number | undefined;
   /** Told about every failed refresh. Gets ids and errors, never values. Must not throw. */
@@ -116,14 +117,11 @@ const DEFAULTS = {
   staleOnError: true,
   backoffMs: 1000,
   maxBackoffMs: 60_000,
-  loadTimeoutMs: 30_000,
+  loadTimeoutMs: 45_000,
 } as const;
 
 /** The longest delay a Node timer takes (about 24.8 days); a longer one fires after 1 ms. */
 const MAX_TIMER_MS = 2_147_483_647;
-
-/** The default of `loadTimeoutMs`, for the cache and the coalescer. */
-export const DEFAULT_LOAD_TIMEOUT_MS: number = DEFAULTS.loadTimeoutMs;
 
 /**
  * A `loadTimeoutMs` option, checked (a finite number of milliseconds above 0, at most what a timer

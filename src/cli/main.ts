@@ -22,7 +22,11 @@ interface CommandEntry {
 /** Every command. The main help is generated from this table. */
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   get: { usage: "get <id>", summary: "print a secret's value", run: getCommand },
-  "get-parameter": { usage: "get-parameter <name>", summary: "print an SSM parameter's value", run: getParameterCommand },
+  "get-parameter": {
+    usage: "get-parameter <name>",
+    summary: "print an SSM parameter's value",
+    run: getParameterCommand,
+  },
   "get-parameters-by-path": {
     usage: "get-parameters-by-path <path>",
     summary: "print the parameters under a path as JSON",
@@ -35,7 +39,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   doctor: {
     usage: "doctor",
-    summary: "check what a read needs: transport, packages, agent and token, region, credentials",
+    summary: "check what a read needs (transport, agent token, SDK, region, credentials)",
     run: doctorCommand,
   },
 };

@@ -5,9 +5,8 @@
  * that reads through the agent needs none of them. The reads are the read pipeline's, the client's
  * own, so both paths fail with the same value-free errors.
  */
-import { SecretReader } from "../read/secret.js";
+import { SecretReader, type SecretReads } from "../read/secret.js";
 import { type AgentTransport, type AgentTransportOptions, agentTransport } from "../transports/agent/transport.js";
-import type { SecretsClient } from "./client.js";
 
 /**
  * Typed reads through one agent transport; see {@link createAgentReader}. The reads are the
@@ -22,7 +21,7 @@ import type { SecretsClient } from "./client.js";
  * ```
  */
 export interface AgentReader
-  extends Pick<SecretsClient, "getSecret" | "getSecretJson" | "getSecretBinary" | "getSecretValue"> {
+  extends Pick<SecretReads, "getSecret" | "getSecretJson" | "getSecretBinary" | "getSecretValue"> {
   /** The transport the reads go through. */
   readonly transport: AgentTransport;
   /** Closes the transport's keep-alive sockets. */

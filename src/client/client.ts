@@ -19,7 +19,7 @@ import type {
   ReadOptions,
 } from "../read/options.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../read/parameters.js";
-import { SecretReader } from "../read/secret.js";
+import { SecretReader, type SecretReads } from "../read/secret.js";
 import type {
   BatchOptions,
   BatchResult,
@@ -59,67 +59,9 @@ export interface SecretsClientOptions {
  *
  * Parsed JSON values are deep-frozen: several callers may share one object.
  */
-export interface SecretsClient {
-  /** The transport this client reads through. */
+export interface SecretsClient extends SecretReads {
+  /** The transport this client reads through (its cache, when it has one). */
   readonly transport: Transport;
-  /**
-   * Reads a secret's text.
-   * @example
-   * ```ts
-   * const apiKey = await secrets.getSecret('alpha-vantage/api-key');
-   * ```
-   */
-  getSecret(id: string, options?: ReadOptions): Promise<string>;
-  /**
-   * Reads a secret's text, parses it as JSON and, given a schema, validates it. The result type is
-   * the schema's output type.
-   * @example
-   * ```ts
-   * const db = await secrets.getSecretJson('prod/db', { schema: z.object({ password: z.string() }) });
-   * ```
-   */
-  getSecretJson<S extends StandardSchemaV1>(
-    id: string,
-    options: ReadOptions & { readonly schema: S },
-  ): Promise<DeepReadonly<InferSchemaOutput<S>>>;
-  getSecretJson<T = unknown>(
-    id: string,
-    options?: ReadOptions & { readonly schema?: undefined },
-  ): Promise<DeepReadonly<T>>;
-  /**
-   * Reads a binary secret's bytes (a fresh copy each call).
-   * @example
-   * ```ts
-   * const key = await secrets.getSecretBinary('tls/key');
-   * ```
-   */
-  getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array>;
-  /**
-   * Reads a secret version with its metadata (name, ARN, version id, stages, creation date).
-   * @example
-   * ```ts
-   * const previous = await secrets.getSecretValue('prod/db', { versionStage: 'AWSPREVIOUS' });
-   * ```
-   */
-  getSecretValue(id: string, options?: ReadOptions): Promise<SecretRecord>;
-  /**
-   * Reads many JSON secrets (AWSCURRENT) in as few calls as the transport allows. Each id gets its own
-   * result; a missing or forbidden id does not fail the others.
-   * @example
-   * ```ts
-   * for (const result of await secrets.getSecretsJson(['a', 'b'])) {
-   *   if (result.ok) use(result.value); else log(result.error.code);
-   * }
-   * ```
-   */
-  getSecretsJson<S extends StandardSchemaV1>(
-    ids: readonly string[],
-    options: BatchOptions & { readonly schema: S },
-  ): Promise<BatchResult<DeepReadonly<InferSchemaOutput<S>>>[]>;
-  getSecretsJson<T = unknown>(
-    ids: readonly string[],
-    options?: BatchOptions & { readonly schema?: undefined },
-  ): Promise<BatchResult<DeepReadonly<T>>[]>;
   /**
    * Reads an SSM parameter: a `String` or `SecureString` as a string, a `StringList` as a string
    * array. `decrypt` defaults to true. Pass `type` to narrow the result type (checked at run time).

@@ -237,8 +237,10 @@ function draftIssue(
     if (
       inValue &&
       Array.isArray(node) &&
-      (typeof key === "number" ? Number.isSafeInteger(key) && key >= 0 : INDEX.test(key))
+      (typeof key === "number" ? Number.isSafeInteger(key) && key >= 0 : INDEX.test(key)) &&
+      Number(key) < node.length
     ) {
+      // An index into the value's array; one past its end (a missing tuple element) is probed below.
       segments.push(key);
       node = read(() => (node as unknown[])[Number(key)]);
       return;

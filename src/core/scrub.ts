@@ -4,8 +4,9 @@
  * The probes (the validator's texts, a few short strings) are indexed once, then the value is walked
  * once, iteratively, and each of its strings, numbers and object keys is looked up in the index: the
  * cost is linear in the size of the value and does not depend on how many issues there are. The walk
- * has a bound (nodes and characters); past it the answer is "overflow" and the caller must withhold
- * every message: there is no size past which the validator is trusted.
+ * has bounds (nodes and characters of the value, characters of the probes); past them the answer is
+ * "overflow" and the caller must withhold every message: there is no size past which the validator
+ * is trusted.
  *
  * What counts as quoting, for each text of the value (a string, a number or bigint as `String()`
  * prints it, or an object key), and for its JSON-escaped form (arktype prints `"a\"b"`):
@@ -25,6 +26,8 @@ export const MIN_QUOTED_LENGTH = 4;
 /** Bounds on the walk of the value; past them, every message is withheld. */
 export const MAX_SCAN_NODES = 1_000_000;
 export const MAX_SCAN_CHARS = 8_000_000;
+/** Total length of the probes that are indexed, at most (many long, distinct messages). */
+const MAX_PROBE_CHARS = 1_000_000;
 /** Path segment probes checked by substring, at most (their count times the value's size is the cost). */
 const MAX_SEGMENT_PROBES = 256;
 
@@ -34,12 +37,15 @@ function isWordCharacter(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
-type Index = Map<string, number[]>;
+/** Probe ids by text: one id, or several (most texts are in one probe only). */
+type Index = Map<string, number | number[]>;
 
 function add(index: Index, key: string, id: number): void {
   const ids = index.get(key);
-  if (ids === undefined) index.set(key, [id]);
-  else if (ids[ids.length - 1] !== id) ids.push(id);
+  if (ids === undefined) index.set(key, id);
+  else if (typeof ids === "number") {
+    if (ids !== id) index.set(key, [ids, id]);
+  } else if (ids[ids.length - 1] !== id) ids.push(id);
 }
 
 /** Which probes quote the value, or `undefined` (overflow) when the value is too big or cannot be walked. */
@@ -50,6 +56,9 @@ export function scanValue(
   declared: ReadonlySet<string>,
 ): Uint8Array | undefined {
   if (segments.length > MAX_SEGMENT_PROBES) return undefined;
+  let probeChars = 0;
+  for (const probe of probes) probeChars += probe.length;
+  if (probeChars > MAX_PROBE_CHARS) return undefined;
   const windows: Index = new Map();
   const quoted: Index = new Map();
   const words: Index = new Map();
@@ -71,8 +80,9 @@ export function scanValue(
   });
   const segmentTexts = segments.map((id) => ({ id, text: probes[id] as string }));
   const tainted = new Uint8Array(probes.length);
-  const mark = (ids: readonly number[] | undefined): void => {
-    if (ids !== undefined) for (const id of ids) tainted[id] = 1;
+  const mark = (ids: number | readonly number[] | undefined): void => {
+    if (typeof ids === "number") tainted[ids] = 1;
+    else if (ids !== undefined) for (const id of ids) tainted[id] = 1;
   };
 
   const look = (text: string, isValue: boolean): void => {

@@ -1,39 +1,26 @@
 /**
  * Recognizes "the database rejected these credentials" in the errors of the common Node drivers,
- * without importing any of them: only the fields they set are read.
+ * without importing any of them: only the fields they set are read. Each family's codes are in its
+ * module in `engines/` (`authErrorCode`); this module asks them in the engine table's order.
  */
+import { DB_FAMILIES } from "./engines/index.js";
+import type { DbAuthErrorCode, DriverErrorFields } from "./shared.js";
 
-interface DriverErrorFields {
-  readonly code?: unknown;
-  readonly errno?: unknown;
-  readonly number?: unknown;
-  readonly errorNum?: unknown;
-  readonly errorCode?: unknown;
-  readonly codeName?: unknown;
-  readonly message?: unknown;
-  readonly cause?: unknown;
-  readonly originalError?: unknown;
-}
+/** Prisma, whatever the engine: P1000 "Authentication failed against database server". */
+const prismaAuthErrorCode: DbAuthErrorCode = (error) => (error.errorCode === "P1000" ? "P1000" : undefined);
+
+/** Each recognizer once (postgres and redshift share one), the families' first, then Prisma's. */
+const RECOGNIZERS: readonly DbAuthErrorCode[] = [
+  ...new Set(DB_FAMILIES.flatMap((family) => (family.authErrorCode ? [family.authErrorCode] : []))),
+  prismaAuthErrorCode,
+];
 
 /** The driver's code for a rejected login in this one error object, without looking at causes. */
 function ownAuthCode(error: DriverErrorFields): string | undefined {
-  const { code, errno } = error;
-  // PostgreSQL / Redshift SQLSTATE (pg): invalid_password, invalid_authorization_specification.
-  if (code === "28P01") return code;
-  // 28000 also covers "no pg_hba.conf entry" and "SSL required", which new credentials do not fix.
-  if (code === "28000" && !/pg_hba|SSL|encryption/i.test(String(error.message ?? ""))) return code;
-  // MySQL / MariaDB (mysql2, mariadb): ER_ACCESS_DENIED_ERROR.
-  if (errno === 1045 || code === "ER_ACCESS_DENIED_ERROR") return "ER_ACCESS_DENIED_ERROR";
-  // SQL Server: error 18456 "Login failed for user"; tedious reports it as ELOGIN without the number.
-  if (error.number === 18456 || code === 18456) return "18456";
-  if (code === "ELOGIN" && typeof error.message === "string" && error.message.startsWith("Login failed"))
-    return "ELOGIN";
-  // Oracle (node-oracledb): ORA-01017 invalid username/password.
-  if (error.errorNum === 1017 || code === "ORA-01017") return "ORA-01017";
-  // MongoDB / DocumentDB: AuthenticationFailed.
-  if (code === 18 && error.codeName === "AuthenticationFailed") return "AuthenticationFailed";
-  // Prisma: P1000 "Authentication failed against database server".
-  if (error.errorCode === "P1000") return "P1000";
+  for (const recognize of RECOGNIZERS) {
+    const code = recognize(error);
+    if (code !== undefined) return code;
+  }
   return undefined;
 }
 

@@ -7,9 +7,9 @@ import type { SecretsClient } from "../client/client.js";
 import { getDefaultClient } from "../client/default-client.js";
 import { isSecretsError } from "../core/errors.js";
 import { dbAuthErrorCode, isDbAuthError } from "./auth-errors.js";
-import type { DbEngine } from "./engines.js";
+import type { DbEngine, DbSecret, DbSecretFor } from "./engines/index.js";
 import { getDbSecret } from "./get.js";
-import type { DbSecret, DbSecretFor, ParseDbSecretOptions } from "./types.js";
+import type { ParseDbSecretOptions } from "./schemas.js";
 
 /** What {@link ConnectWithDbSecretOptions.onRefresh} is told: ids and codes, never a value. */
 export interface DbSecretRefreshEvent {

@@ -5,9 +5,8 @@
 import type { SecretsClient } from "../client/client.js";
 import { getDefaultClient } from "../client/default-client.js";
 import type { ReadOptions } from "../read/options.js";
-import type { DbEngine } from "./engines.js";
-import { createDbSecretSchema } from "./schemas.js";
-import type { DbSecretFor, ParseDbSecretOptions } from "./types.js";
+import type { DbEngine, DbSecretFor } from "./engines/index.js";
+import { createDbSecretSchema, type ParseDbSecretOptions } from "./schemas.js";
 
 /** Options of {@link getDbSecret}: a read, the expected engine and connection defaults, and the client. */
 export interface DbSecretReadOptions<E extends DbEngine | undefined = DbEngine | undefined>

@@ -3,9 +3,8 @@
 import { deepFreeze } from "../core/freeze.js";
 import { validateWithSchema } from "../core/schema.js";
 import { type DecodeContext, parseJsonText } from "../read/decode.js";
-import type { DbEngine } from "./engines.js";
-import { createDbSecretSchema } from "./schemas.js";
-import type { DbSecretFor, ParseDbSecretOptions } from "./types.js";
+import type { DbEngine, DbSecretFor } from "./engines/index.js";
+import { createDbSecretSchema, type ParseDbSecretOptions } from "./schemas.js";
 
 const OPERATION = "parseDbSecret";
 

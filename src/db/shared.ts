@@ -133,7 +133,8 @@ export interface DbFamily<F extends string = string, S extends DbSecretShape = D
 }
 
 /** A family that has a connection URL. */
-export interface DbUrlFamily<F extends string = string, S extends DbSecretShape = DbSecretShape> extends DbFamily<F, S> {
+export interface DbUrlFamily<F extends string = string, S extends DbSecretShape = DbSecretShape>
+  extends DbFamily<F, S> {
   readonly url: DbUrlScheme<S>;
 }
 
@@ -148,7 +149,7 @@ export interface DbEngineTable<D extends DbFamilyFacts = DbFamilyFacts, E extend
   readonly engines: Readonly<Record<E, DbEngineFacts & { readonly family: D["family"] }>>;
   /** The canonical engine names, comma-separated, for messages. */
   readonly list: string;
-  /** What an engine of this table is called in messages: "a supported engine", or "a postgres engine" for one family. */
+  /** How messages say "one of these engines": "a supported engine", or "of the postgres family" for one family. */
   readonly noun: string;
   /** The canonical engine for a spelling (case-insensitive), or `undefined` when it is none of this table's. */
   canonical(name: string): E | undefined;
@@ -175,7 +176,7 @@ export function engineTable<D extends DbFamilyFacts, E extends string = string>(
     families,
     engines: engines as DbEngineTable<D, E>["engines"],
     list: Object.keys(engines).join(", "),
-    noun: families.length === 1 ? `a ${families[0]?.family} engine` : "a supported engine",
+    noun: families.length === 1 ? `of the ${families[0]?.family} family` : "a supported engine",
     canonical(name) {
       const lower = name.trim().toLowerCase();
       if (familyOfEngine.has(lower)) return lower as E;
@@ -281,6 +282,11 @@ function fieldsSchema(table: DbEngineTable) {
   });
   return z.object(
     {
+      // The other spellings (FIELD_ALIASES), declared so that an issue may name one (a conflict's path
+      // is the spelling, e.g. `hostname`); normalize() has renamed them before this object sees them.
+      hostname: z.undefined().optional(),
+      database: z.undefined().optional(),
+      user: z.undefined().optional(),
       engine: engineSchema.optional(),
       host: hostSchema,
       port: dbPortSchema.optional(),
@@ -406,7 +412,7 @@ export function bracketHost(host: string): string {
  * Percent-encodes everything but RFC 3986's unreserved characters. `encodeURIComponent` leaves
  * `!'()*` alone, which some URL parsers split on.
  */
-export function encodeUrlPart(part: string | number | boolean): string {
+function encodeUrlPart(part: string | number | boolean): string {
   return encodeURIComponent(String(part)).replace(
     /[!'()*]/g,
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -432,7 +438,10 @@ export function hierarchicalUrl(
   scheme: string,
   db: DbSecretShape,
   params: UrlParams,
-  { withPort = true, slashBeforeQuery = false }: { readonly withPort?: boolean; readonly slashBeforeQuery?: boolean } = {},
+  {
+    withPort = true,
+    slashBeforeQuery = false,
+  }: { readonly withPort?: boolean; readonly slashBeforeQuery?: boolean } = {},
 ): string {
   const query = Object.entries(params)
     .map(([key, value]) => `${encodeUrlPart(key)}=${encodeUrlPart(value)}`)

@@ -49,10 +49,7 @@ function optionalBoolean(option: string, value: unknown): boolean | undefined {
 }
 
 /** The transport request for one read: the selector moved out of the name, `decrypt` filled in. */
-function parameterRequest(
-  requested: unknown,
-  options: ParameterReadOptions,
-): ParameterRequest {
+function parameterRequest(requested: unknown, options: ParameterReadOptions): ParameterRequest {
   assertName(requested);
   const { name, version: nameVersion, label: nameLabel } = splitSelector(requested);
   const { version, label } = options;

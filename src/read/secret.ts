@@ -10,11 +10,11 @@
  */
 import { ArgumentError, SecretsError } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
-import { type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
+import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
 import { missingResultError, readSecretBatch } from "../transport/batch.js";
 import type { BatchOptions, BatchResult, SecretRecord, Transport } from "../transport/types.js";
 import { type DecodeContext, parseJsonText, secretBytes, secretText } from "./decode.js";
-import type { ReadOptions } from "./options.js";
+import type { DeepReadonly, ReadOptions } from "./options.js";
 import { secretRequest } from "./request.js";
 
 /** What has been derived from one frozen record: its parsed JSON and its validated forms, one per schema. */
@@ -47,8 +47,73 @@ export function recordJson(record: SecretRecord, context: DecodeContext, schema?
   return validateOnce(derived.validated, schema, derived.json, context);
 }
 
-/** The secret reads of a client, on one transport. */
-export class SecretReader {
+/**
+ * The secret reads, as the client and the agent reader offer them. Parsed JSON is deep-frozen:
+ * several callers may share one object.
+ */
+export interface SecretReads {
+  /**
+   * Reads a secret's text.
+   * @example
+   * ```ts
+   * const apiKey = await secrets.getSecret('alpha-vantage/api-key');
+   * ```
+   */
+  getSecret(id: string, options?: ReadOptions): Promise<string>;
+  /**
+   * Reads a secret's text, parses it as JSON and, given a schema, validates it. The result type is
+   * the schema's output type.
+   * @example
+   * ```ts
+   * const db = await secrets.getSecretJson('prod/db', { schema: z.object({ password: z.string() }) });
+   * ```
+   */
+  getSecretJson<S extends StandardSchemaV1>(
+    id: string,
+    options: ReadOptions & { readonly schema: S },
+  ): Promise<DeepReadonly<InferSchemaOutput<S>>>;
+  getSecretJson<T = unknown>(
+    id: string,
+    options?: ReadOptions & { readonly schema?: undefined },
+  ): Promise<DeepReadonly<T>>;
+  /**
+   * Reads a binary secret's bytes (a fresh copy each call).
+   * @example
+   * ```ts
+   * const key = await secrets.getSecretBinary('tls/key');
+   * ```
+   */
+  getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array>;
+  /**
+   * Reads a secret version with its metadata (name, ARN, version id, stages, creation date).
+   * @example
+   * ```ts
+   * const previous = await secrets.getSecretValue('prod/db', { versionStage: 'AWSPREVIOUS' });
+   * ```
+   */
+  getSecretValue(id: string, options?: ReadOptions): Promise<SecretRecord>;
+  /**
+   * Reads many JSON secrets (AWSCURRENT) in as few calls as the transport allows. Each id gets its own
+   * result; a missing or forbidden id does not fail the others.
+   * @example
+   * ```ts
+   * for (const result of await secrets.getSecretsJson(['a', 'b'])) {
+   *   if (result.ok) use(result.value); else log(result.error.code);
+   * }
+   * ```
+   */
+  getSecretsJson<S extends StandardSchemaV1>(
+    ids: readonly string[],
+    options: BatchOptions & { readonly schema: S },
+  ): Promise<BatchResult<DeepReadonly<InferSchemaOutput<S>>>[]>;
+  getSecretsJson<T = unknown>(
+    ids: readonly string[],
+    options?: BatchOptions & { readonly schema?: undefined },
+  ): Promise<BatchResult<DeepReadonly<T>>[]>;
+}
+
+/** The secret reads on one transport: the client's and the agent reader's. */
+export class SecretReader implements SecretReads {
   /** The transport the reads go through. */
   readonly transport: Transport;
 

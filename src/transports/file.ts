@@ -147,7 +147,7 @@ export function fileTransport(path: string, options: FileTransportOptions = {}):
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw new ArgumentError("fileTransport: the options must be an object");
   }
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = options.maxBytes === undefined ? DEFAULT_MAX_BYTES : options.maxBytes;
   if (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > MAX_MAX_BYTES) {
     throw new ArgumentError(`fileTransport: "maxBytes" must be an integer from 1 to ${MAX_MAX_BYTES}`);
   }

@@ -161,3 +161,62 @@ export function scriptedBackend(initial: Record<string, string> = {}, name = "sc
     },
   };
 }
+
+/** One call of a {@link deferredBackend}, answered (or never) by the test. */
+export interface DeferredCall {
+  readonly operation: "getSecretValue" | "getParameter";
+  readonly id: string;
+  readonly forceRefresh: boolean;
+  /** Answers the call with this text value. */
+  resolve(value: string): void;
+  /** Fails the call. */
+  reject(error: unknown): void;
+}
+
+/** A backend whose every call waits until the test answers it, one by one: a call never answered hangs. */
+export interface DeferredBackend {
+  readonly transport: Transport;
+  /** Every call, oldest first. */
+  readonly calls: DeferredCall[];
+}
+
+/** A {@link DeferredBackend} with `getSecretValue` and `getParameter`. */
+export function deferredBackend(name = "deferred"): DeferredBackend {
+  const calls: DeferredCall[] = [];
+  function call<T>(
+    operation: DeferredCall["operation"],
+    id: string,
+    forceRefresh: boolean | undefined,
+    build: (value: string, version: number) => T,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const version = calls.length + 1;
+      calls.push({
+        operation,
+        id,
+        forceRefresh: forceRefresh === true,
+        resolve: (value) => resolve(build(value, version)),
+        reject,
+      });
+    });
+  }
+  return {
+    calls,
+    transport: {
+      name,
+      getSecretValue: (request) =>
+        call("getSecretValue", request.id, request.forceRefresh, (value, version) => ({
+          name: request.id,
+          versionId: `v${version}`,
+          secretString: value,
+        })),
+      getParameter: (request) =>
+        call("getParameter", request.name, request.forceRefresh, (value, version) => ({
+          name: request.name,
+          type: "String",
+          value,
+          version,
+        })),
+    },
+  };
+}

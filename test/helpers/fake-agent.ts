@@ -1,13 +1,14 @@
 /**
  * A loopback fake of the AWS Secrets Manager Agent and of the AWS Parameters and Secrets Lambda
- * Extension, written from `/work/shared/agent-protocol.md`:
+ * Extension, written from docs/transports/agent-protocol.md:
  *
- * - `agent` flavour: the order of checks of §1 (X-Forwarded-For, SSRF token on either header, GET
- *   only, routes), the query- and path-style parameters of §2 with their plain-text 400s, compact
- *   bodies with `CreatedDate` as a string of epoch seconds (§4), upstream errors as the agent's
- *   hand-built `{"__type":"C", "message":"M"}` (§5), `refreshNow` (§6) and a 404 for the SSM route.
+ * - `agent` flavour: the order of checks ("Routes and parameters": X-Forwarded-For, SSRF token on
+ *   either header, GET only, routes), the query- and path-style parameters with their plain-text
+ *   400s, compact bodies with `CreatedDate` as a string of epoch seconds ("Success bodies"),
+ *   upstream errors as the agent's hand-built `{"__type":"C", "message":"M"}` ("Errors"),
+ *   `refreshNow` and a 404 for the SSM route.
  * - `lambda-extension` flavour: Go-style bodies (alphabetical keys, `null`s, RFC 3339 dates,
- *   `ResultMetadata`), one generic plain-text 400 for every failure, and the SSM route (§9).
+ *   `ResultMetadata`), one generic plain-text 400 for every failure, and the SSM route.
  *
  * Failures are injected with {@link FakeAgent.failNext}; every request is recorded.
  */

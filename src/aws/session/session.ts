@@ -15,9 +15,9 @@ import {
   assertEndpoint,
   assertName,
 } from "../sdk-client.js";
+import { REGION_HINT } from "../sdk-errors.js";
 import { type AwsCredentials, type AwsCredentialsProvider, cachedCredentials } from "./credential-cache.js";
 import { argumentError, configError, SESSION, sessionError } from "./errors.js";
-import { REGION_HINT } from "../sdk-errors.js";
 import { profileRegion } from "./shared-config.js";
 import { credentialSource } from "./sources.js";
 import { assumeRole, type CallerIdentity, getCallerIdentity, type StsClient, stsClient } from "./sts.js";
@@ -140,7 +140,10 @@ function assertSettings(options: AwsSessionSettings, operation: string): void {
       refreshBeforeMs <= MAX_REFRESH_BEFORE_MS
     )
   ) {
-    throw argumentError(operation, `"refreshBeforeMs" must be a number of milliseconds from 0 to ${MAX_REFRESH_BEFORE_MS}`);
+    throw argumentError(
+      operation,
+      `"refreshBeforeMs" must be a number of milliseconds from 0 to ${MAX_REFRESH_BEFORE_MS}`,
+    );
   }
   if (now !== undefined && typeof now !== "function") {
     throw argumentError(operation, '"now" must be a function that returns milliseconds since the epoch');
@@ -307,10 +310,7 @@ export class AwsSession implements AwsClientFactory {
     assertSettings(options, "assumeRole");
     const region = options.region ?? this.region;
     if (region !== undefined && this.region !== undefined && partitionForRegion(region) !== this.partition) {
-      throw argumentError(
-        "assumeRole",
-        `"region" "${region}" is not in this session's partition "${this.partition}"`,
-      );
+      throw argumentError("assumeRole", `"region" "${region}" is not in this session's partition "${this.partition}"`);
     }
     const roleArn = this.#roleArnFor(options, region);
     const { durationSeconds, sessionName, externalId } = options;
@@ -373,14 +373,22 @@ export class AwsSession implements AwsClientFactory {
       );
     }
     if (typeof options.roleArn !== "string") throw argumentError("assumeRole", '"roleArn" must be a string');
-    const arn = parseArn(options.roleArn);
+    let arn: ReturnType<typeof parseArn>;
+    try {
+      arn = parseArn(options.roleArn);
+    } catch {
+      throw argumentError("assumeRole", '"roleArn" is not an ARN (arn:<partition>:iam::<account>:role/<name>)');
+    }
     if (arn.service !== "iam" || !arn.resource.startsWith("role/")) {
-      throw argumentError("assumeRole", '"roleArn" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)');
+      throw argumentError(
+        "assumeRole",
+        '"roleArn" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)',
+      );
     }
     if (region !== undefined && partitionForRegion(region) !== arn.partition) {
       throw argumentError(
         "assumeRole",
-        `the role ("roleArn") is in partition "${arn.partition}" but region "${region}" is in "${partitionForRegion(region)}". ` +
+        `"roleArn": the role is in partition "${arn.partition}" but region "${region}" is in "${partitionForRegion(region)}". ` +
           "Credentials and roles never cross partitions: use a session in the role's partition",
       );
     }

@@ -7,6 +7,7 @@
  * `@aws-sdk/client-sts` is installed, who the caller is. Prints no secret, key or token.
  */
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { partitionForRegion } from "../../aws/partition.js";
 import { lazySdk } from "../../aws/sdk-client.js";
 import { sdkError } from "../../aws/sdk-errors.js";
 import { AwsSession } from "../../aws/session/session.js";
@@ -135,7 +136,8 @@ async function checkSdk(report: Report, setup: CliSetup): Promise<void> {
       } catch (error) {
         throw sdkError(error, { operation: "resolveRegion", transport: "sdk" });
       }
-      line(report, "region", `${region} (from ${setup.session?.region === undefined ? "the SDK" : "the session"})`);
+      const partition = region === undefined ? "unknown" : partitionForRegion(region);
+      line(report, "region", `${region} (partition ${partition})`);
     });
     if (!regionOk) return;
     const provider = config.credentials;
@@ -165,7 +167,11 @@ async function checkSsmPackage(report: Report): Promise<void> {
   }
 }
 
-/** The caller identity; reads do not need STS, so a missing `@aws-sdk/client-sts` skips the check. */
+/**
+ * The caller identity. Reads do not call STS, so only an answer that says the credentials are
+ * rejected (GetCallerIdentity needs no permission: `ACCESS_DENIED` there is a rejected key, as a read
+ * would meet it) fails; a missing `@aws-sdk/client-sts` or an unreachable STS skips the check.
+ */
 async function checkIdentity(report: Report, session: AwsSession): Promise<void> {
   try {
     const identity = await session.whoami();
@@ -174,8 +180,10 @@ async function checkIdentity(report: Report, session: AwsSession): Promise<void>
     if (!isSecretsError(error)) throw error;
     if (error.code === "CONFIG" && error.operation === "loadSdk") {
       line(report, "identity", "skipped: install @aws-sdk/client-sts to check the identity");
-    } else {
+    } else if (error.code === "CREDENTIALS" || error.code === "ACCESS_DENIED") {
       fail(report, "identity", error.code, error.message);
+    } else {
+      line(report, "identity", `not checked (${error.code}; reads do not call STS): ${error.message}`);
     }
   }
 }

@@ -86,7 +86,11 @@ async function collect(
     }
   }
   for (const { name, id } of sources.env) {
-    collector.add(name, await readText(client, id, { operation: "exec --env", binary: BINARY_IN_ENV }), `--env ${name}`);
+    collector.add(
+      name,
+      await readText(client, id, { operation: "exec --env", binary: BINARY_IN_ENV }),
+      `--env ${name}`,
+    );
   }
   for (const path of sources.parameters) {
     const flat = await client.getParametersByPath(path, { shape: "flat" });
@@ -102,7 +106,8 @@ async function collect(
 function startFailure(command: string, code: unknown): { readonly exit: number; readonly why: string } | undefined {
   if (code === "ENOENT" || code === "ENOTDIR") {
     // A file that is there but whose `#!` interpreter is not: found, not runnable (as a shell says).
-    if (command.includes("/") && existsSync(command)) return { exit: EXIT_CANNOT_RUN, why: "its interpreter is not found" };
+    if (command.includes("/") && existsSync(command))
+      return { exit: EXIT_CANNOT_RUN, why: "its interpreter is not found" };
     return { exit: EXIT_NOT_FOUND, why: "not found" };
   }
   if (code === "EACCES" || code === "EPERM" || code === "EISDIR" || code === "ENOEXEC") {

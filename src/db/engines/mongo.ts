@@ -4,13 +4,7 @@
  * its defaults.
  */
 import type { z } from "zod";
-import {
-  type DbFamilyFacts,
-  type DbSecretBase,
-  type DbUrlFamily,
-  familySchema,
-  hierarchicalUrl,
-} from "../shared.js";
+import { type DbFamilyFacts, type DbSecretBase, type DbUrlFamily, familySchema, hierarchicalUrl } from "../shared.js";
 
 /** MongoDB and Amazon DocumentDB. `dbname`, when present, is the default (and authentication) database. */
 export interface MongoSecret extends DbSecretBase {
@@ -46,5 +40,6 @@ export const mongoFamily: DbUrlFamily<"mongo", MongoSecret> = {
     },
   },
   // MongoDB / DocumentDB: AuthenticationFailed.
-  authErrorCode: ({ code, codeName }) => (code === 18 && codeName === "AuthenticationFailed" ? "AuthenticationFailed" : undefined),
+  authErrorCode: ({ code, codeName }) =>
+    code === 18 && codeName === "AuthenticationFailed" ? "AuthenticationFailed" : undefined,
 };

@@ -42,7 +42,7 @@ export const mysqlFamily: DbUrlFamily<"mysql", MySqlSecret> = {
   schema: mysqlSecretSchema,
   // mysql://, the scheme mysql2, knex and Prisma accept; TLS in mysql2's form, nothing for "off".
   url: {
-    tls: (ssl) => (ssl ? { ssl: JSON.stringify({ rejectUnauthorized: true }) } : {}),
+    tls: (ssl): Record<string, string> => (ssl ? { ssl: JSON.stringify({ rejectUnauthorized: true }) } : {}),
     build: (db, params) => hierarchicalUrl("mysql", db, params),
   },
   // mysql2 and mariadb: ER_ACCESS_DENIED_ERROR (1045).

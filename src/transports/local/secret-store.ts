@@ -41,19 +41,22 @@ let versionKey: Buffer | undefined;
  * that an unchanged secret keeps its id when a file is read again. Keyed (HMAC with a random
  * per-process key), so a logged version id cannot be used to guess a short value offline.
  */
-function contentVersionId(id: string, value: LocalSecretValue): string {
+function contentVersionId(id: string, content: SecretContent): string {
   versionKey ??= randomBytes(32);
   const hash = createHmac("sha256", versionKey).update(id).update("\0");
-  hash.update(value instanceof Uint8Array ? value : typeof value === "string" ? value : JSON.stringify(value));
+  hash.update("secretBinary" in content ? content.secretBinary : content.secretString);
   const hex = hash.digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** What a version holds: a string or bytes. */
+type SecretContent = { readonly secretString: string } | { readonly secretBinary: Uint8Array };
 
 /**
  * What a value is stored as. A value JSON cannot represent (undefined, a function, a symbol, a
  * bigint, a cycle) is an {@link ArgumentError} naming the secret, never quoting the value.
  */
-function secretContent(id: string, value: LocalSecretValue): { secretString: string } | { secretBinary: Uint8Array } {
+function secretContent(id: string, value: LocalSecretValue): SecretContent {
   if (typeof value === "string") return { secretString: value };
   if (value instanceof Uint8Array) return { secretBinary: Uint8Array.from(value) };
   let text: string | undefined;
@@ -71,6 +74,11 @@ function secretContent(id: string, value: LocalSecretValue): { secretString: str
   return { secretString: text };
 }
 
+function checkedId(id: unknown): string {
+  if (typeof id !== "string" || id === "") throw new ArgumentError("secret id must be a non-empty string");
+  return id;
+}
+
 /** Secrets held in memory, with versions. */
 export class LocalSecretStore {
   readonly #secrets = new Map<string, StoredVersion[]>();
@@ -81,12 +89,15 @@ export class LocalSecretStore {
       throw new ArgumentError("the secrets must be an object of id -> value");
     }
     this.#transport = transport;
-    for (const [id, value] of Object.entries(initial)) this.set(id, value, { versionId: contentVersionId(id, value) });
+    for (const [id, value] of Object.entries(initial)) {
+      const content = secretContent(checkedId(id), value);
+      this.#add(id, content, [CURRENT], contentVersionId(id, content));
+    }
   }
 
   /** Stores a new version of `id`, moving its staging labels off older versions. */
   set(id: string, value: LocalSecretValue, options: SetSecretOptions = {}): void {
-    if (typeof id !== "string" || id === "") throw new ArgumentError("secret id must be a non-empty string");
+    checkedId(id);
     if (typeof options !== "object" || options === null) {
       throw new ArgumentError(`secret "${id}": the options must be an object`);
     }
@@ -100,8 +111,11 @@ export class LocalSecretStore {
     if (versionId !== undefined && (typeof versionId !== "string" || versionId === "")) {
       throw new ArgumentError(`secret "${id}": "versionId" must be a non-empty string`);
     }
-    const content = secretContent(id, value);
-    const stages = new Set(versionStages ?? [CURRENT]);
+    this.#add(id, secretContent(id, value), versionStages ?? [CURRENT], versionId ?? randomUUID());
+  }
+
+  #add(id: string, content: SecretContent, versionStages: readonly string[], versionId: string): void {
+    const stages = new Set(versionStages);
     const versions = this.#secrets.get(id) ?? [];
     for (const version of versions) {
       if (stages.has(CURRENT) && version.stages.has(CURRENT)) {
@@ -111,7 +125,7 @@ export class LocalSecretStore {
       }
       for (const stage of stages) if (stage !== CURRENT) version.stages.delete(stage);
     }
-    versions.push({ versionId: versionId ?? randomUUID(), stages, createdDate: new Date(), ...content });
+    versions.push({ versionId, stages, createdDate: new Date(), ...content });
     this.#secrets.set(id, versions);
   }
 
