@@ -163,6 +163,12 @@ export interface Transport {
   /** Reads every parameter under a path, all pages. */
   getParametersByPath?(path: string, options?: ParametersByPathOptions): Promise<ParameterRecord[]>;
   /**
+   * Tells `onChange` whenever the backend's values may have changed (a file edited, a mounted
+   * volume swapped), so that watchers read again at once instead of at their next refresh. Returns
+   * a function that stops the notifications. Backends that cannot tell leave it out.
+   */
+  watchChanges?(onChange: () => void): () => void;
+  /**
    * Forgets what a cache on the way holds for this secret id, parameter name or path, so the next
    * read fetches. Transports that are not caches leave it out.
    */
