@@ -7,7 +7,7 @@
  */
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
-import { createSecretsClient, isSecretsError, sdkTransport } from "secretwrangler";
+import { ArgumentError, createSecretsClient, sdkTransport } from "secretwrangler";
 
 // #region options
 // Options build both SDK clients, on first use: creating the transport loads nothing.
@@ -30,10 +30,10 @@ const own = createSecretsClient({
 const apiUrl = await own.getParameter("/my-app/prod/api-url", { type: "String" });
 
 try {
-  // @ts-expect-error: a client and build options together are a type error, and CONFIG at run time
+  // @ts-expect-error: a client and build options together are a type error, and an ArgumentError at run time
   sdkTransport({ client: new SecretsManagerClient(config), region: "eu-west-1" });
 } catch (error) {
-  if (!isSecretsError(error, "CONFIG")) throw error;
+  if (!(error instanceof ArgumentError)) throw error;
   console.log(error.message); // pass either "client" or "region", not both
 }
 // #endregion

@@ -6,7 +6,7 @@
  *
  *   AWS_PROFILE=china npx tsx examples/session-china.ts
  */
-import { AwsSession, createSecretsClient, isSecretsError } from "secretwrangler";
+import { ArgumentError, AwsSession, createSecretsClient } from "secretwrangler";
 import { parseArn, partitionDnsSuffix } from "secretwrangler/aws";
 
 const base = new AwsSession({ region: "cn-north-1" });
@@ -19,10 +19,10 @@ const secrets = createSecretsClient({ session: prod });
 const value = await secrets.getSecretValue("prod/db");
 console.log(parseArn(value.arn ?? "").partition); // 'aws-cn'
 
-// A role from the commercial partition cannot be assumed from China: CONFIG, before any call.
+// A role from the commercial partition cannot be assumed from China: an ArgumentError, before any call.
 try {
   base.assumeRole({ roleArn: "arn:aws:iam::123456789012:role/manage-role" });
 } catch (error) {
-  if (!isSecretsError(error, "CONFIG")) throw error;
+  if (!(error instanceof ArgumentError)) throw error;
   console.log(error.message);
 }

@@ -144,6 +144,14 @@ describe("exec refuses variables that change how programs are found, loaded or s
     }
   });
 
+  it("documents every entry of the list in docs/cli.md and names the constant in docs/security.md", () => {
+    const cliDoc = readFileSync(join(import.meta.dirname, "../docs/cli.md"), "utf8");
+    const securityDoc = readFileSync(join(import.meta.dirname, "../docs/security.md"), "utf8");
+    for (const entry of PROTECTED_ENV_NAMES) expect(cliDoc, entry).toContain(`\`${entry}\``);
+    expect(cliDoc).toContain("--allow-env");
+    expect(securityDoc).toContain("PROTECTED_ENV_NAMES");
+  });
+
   it("refuses the secret of the report (PATH, LD_PRELOAD, NODE_OPTIONS) and runs nothing", async () => {
     const result = await execRan(["--secret", "evil/the-three"]);
 

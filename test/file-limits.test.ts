@@ -167,7 +167,7 @@ function expectFastConfig(measured: Measured, canaries: readonly string[]): void
   expect(measured.code).toBe("CONFIG");
   expect(measured.elapsedMs).toBeLessThan(1_000);
   expect(measured.yielded, "the read settled before the event loop ran once: it was synchronous").toBe(true);
-  expect(measured.maxPauseMs).toBeLessThan(250);
+  expect(measured.maxPauseMs).toBeLessThan(500);
   expectNoLeak(measured.exposed, canaries);
 }
 

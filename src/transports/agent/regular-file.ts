@@ -1,6 +1,9 @@
 /**
  * Reads a small local file (the agent's token file, the file transport's JSON) without letting the
  * file stall or swamp the process: asynchronously, a regular file only, and at most a byte limit.
+ * It lives with the agent transport because the `secretwrangler/agent` entry may reach nothing
+ * outside `transports/agent/` but the core (see .dependency-cruiser.cjs); it knows nothing of agents,
+ * and belongs in `src/core/` once that layer takes it.
  *
  * The type is checked on the opened handle (`fstat`), never by a `stat` of the path first, so a
  * file swapped between the check and the read cannot slip through. The file is opened with
