@@ -35,6 +35,18 @@ export type { MssqlAdapterOptions, MssqlConnectionOptions, SqlServerSecret } fro
 export { mssqlOptions, sqlServerSecretSchema } from "./db/engines/sqlserver.js";
 export type { DbSecretReadOptions } from "./db/get.js";
 export { getDbSecret } from "./db/get.js";
+export type {
+  RdsIamAuth,
+  RdsIamAuthDescription,
+  RdsIamAuthOptions,
+  RdsIamMysql2AdapterOptions,
+  RdsIamMysql2ConnectionOptions,
+  RdsIamMysqlAuthPlugin,
+  RdsIamPgAdapterOptions,
+  RdsIamPgConnectionOptions,
+  RdsIamSession,
+} from "./db/iam.js";
+export { rdsIamAuth } from "./db/iam.js";
 export { parseDbSecret } from "./db/parse.js";
 export type { ParseDbSecretOptions } from "./db/schemas.js";
 export { createDbSecretSchema, dbSecretSchema } from "./db/schemas.js";

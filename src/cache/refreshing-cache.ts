@@ -186,7 +186,12 @@ export class RefreshingCache {
     }
     if (missing.size > 0) {
       const batch = [...missing];
-      const loads = loadMany(batch.map((entry) => entry.id));
+      let loads: Promise<V>[];
+      try {
+        loads = loadMany(batch.map((entry) => entry.id));
+      } catch (error) {
+        loads = batch.map(() => Promise.reject(error));
+      }
       for (const [index, entry] of batch.entries()) this.#load(entry, false, loads[index]);
     }
     // Only once the batch is in flight, so entries this read created are detached, not forgotten.

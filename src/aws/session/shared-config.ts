@@ -2,11 +2,16 @@
  * A small, synchronous reader of the shared AWS config and credentials files, for the two facts a
  * session needs before any SDK is loaded: a profile's `region` (which decides the partition) and
  * whether a profile exists at all (for a clear error). Credentials themselves are always resolved by
- * the SDK's providers, never here.
+ * the SDK's providers, never here. Only regular files of at most {@link MAX_SHARED_FILE_BYTES} are
+ * read (a FIFO or `/dev/zero` named by `AWS_CONFIG_FILE` cannot stall the process); anything else
+ * counts as no file, and the SDK's own reader then reports what it finds.
  */
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { readRegularFileSync } from "../../core/regular-file.js";
+
+/** The largest shared config or credentials file read: far above any real one. */
+export const MAX_SHARED_FILE_BYTES: number = 1024 * 1024;
 
 /** Where the shared files are, honouring `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`. */
 export function sharedConfigPaths(): { readonly config: string; readonly credentials: string } {
@@ -23,7 +28,7 @@ function readProfiles(path: string, isConfigFile: boolean): Sections {
   const sections: Sections = new Map();
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFileSync(path, MAX_SHARED_FILE_BYTES).bytes.toString("utf8");
   } catch {
     return sections;
   }

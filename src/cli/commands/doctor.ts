@@ -16,6 +16,7 @@ import { escapeControl } from "../../core/text.js";
 import type { Transport } from "../../transport/types.js";
 import { type AgentTransport, agentTokenEnv, agentTransport } from "../../transports/agent/transport.js";
 import { chooseAgentOrSdk } from "../../transports/auto.js";
+import { SECRETS_MANAGER_SDK, SSM_SDK } from "../../transports/sdk/transport.js";
 import { EXIT_CODES, EXIT_USAGE } from "../exit-codes.js";
 import { type CliSetup, COMMON_HELP, parseCommand, setupFromFlags, specText, transportOf } from "../options.js";
 import type { CliIo } from "../output.js";
@@ -104,27 +105,17 @@ async function checkFile(report: Report, transport: Transport): Promise<void> {
   }
 }
 
-const SECRETS_MANAGER_PACKAGE = "@aws-sdk/client-secrets-manager";
-
 /**
  * The SDK checks, on the Secrets Manager client built as the sdk transport builds it (the same
  * package, session and endpoint): the package loads, the region and the credentials resolve.
  */
 async function checkSdk(report: Report, setup: CliSetup): Promise<void> {
-  const sdk = lazySdk<typeof import("@aws-sdk/client-secrets-manager"), SecretsManagerClient>(
-    {
-      packageName: SECRETS_MANAGER_PACKAGE,
-      transport: "sdk",
-      load: () => import("@aws-sdk/client-secrets-manager"),
-      clientClass: (module) => module.SecretsManagerClient,
-    },
-    { session: setup.session, endpoint: setup.endpoint },
-  );
+  const sdk = lazySdk(SECRETS_MANAGER_SDK, { session: setup.session, endpoint: setup.endpoint });
   try {
     let client: SecretsManagerClient | undefined;
     const loaded = await attempt(report, "sdk", async () => {
       client = (await sdk.get()).client;
-      line(report, "sdk", `${SECRETS_MANAGER_PACKAGE} loads`);
+      line(report, "sdk", `${SECRETS_MANAGER_SDK.packageName} loads`);
     });
     if (!loaded || client === undefined) return;
     await checkSsmPackage(report);
@@ -160,8 +151,8 @@ async function checkSdk(report: Report, setup: CliSetup): Promise<void> {
 /** Reports whether `@aws-sdk/client-ssm` loads: only the parameter commands need it. */
 async function checkSsmPackage(report: Report): Promise<void> {
   try {
-    await import("@aws-sdk/client-ssm");
-    line(report, "ssm", "@aws-sdk/client-ssm loads");
+    await SSM_SDK.load();
+    line(report, "ssm", `${SSM_SDK.packageName} loads`);
   } catch {
     line(report, "ssm", "skipped: install @aws-sdk/client-ssm for get-parameter, get-parameters-by-path, --parameters");
   }

@@ -6,7 +6,7 @@
  * file fails at once instead of stalling the process.
  */
 import { SecretsError, type SecretsErrorCode } from "../../core/errors.js";
-import { formatBytes, LocalFileRefused, quotePath, readRegularFile } from "./regular-file.js";
+import { formatBytes, LocalFileRefused, quotePath, readRegularFile } from "../../core/regular-file.js";
 
 /** The variables the Secrets Manager Agent reads its token from, in its order. */
 export const AGENT_TOKEN_ENV: readonly string[] = [

@@ -18,7 +18,7 @@ import { sdkError as toSecretsError } from "../../aws/sdk-errors.js";
 import { SecretsError } from "../../core/errors.js";
 import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "../../transport/batch.js";
 import type { BatchOptions, BatchResult, SecretRecord, SecretRequest, Transport } from "../../transport/types.js";
-import { ssmParameterMethods } from "./ssm.js";
+import { type SsmModule, ssmParameterMethods } from "./ssm.js";
 
 const TRANSPORT_NAME = "sdk";
 
@@ -139,6 +139,25 @@ function answers(id: string, value: SecretValueShape): boolean {
   return arn !== undefined && arn.length === id.length + ARN_SUFFIX_LENGTH && arn.startsWith(`${id}-`);
 }
 
+/** How the transport loads `@aws-sdk/client-secrets-manager`; `doctor` checks it the same way. */
+export const SECRETS_MANAGER_SDK: SdkModuleSpec<
+  typeof import("@aws-sdk/client-secrets-manager"),
+  SecretsManagerClient
+> = {
+  packageName: "@aws-sdk/client-secrets-manager",
+  transport: TRANSPORT_NAME,
+  load: () => import("@aws-sdk/client-secrets-manager"),
+  clientClass: (module) => module.SecretsManagerClient,
+};
+
+/** How the transport loads `@aws-sdk/client-ssm`. */
+export const SSM_SDK: SdkModuleSpec<SsmModule, SSMClient> = {
+  packageName: "@aws-sdk/client-ssm",
+  transport: TRANSPORT_NAME,
+  load: () => import("@aws-sdk/client-ssm"),
+  clientClass: (module) => module.SSMClient,
+};
+
 /**
  * A transport that calls AWS Secrets Manager and SSM Parameter Store directly with the AWS SDK v3.
  * The SDK packages are optional peer dependencies, each imported on its first read; creating the
@@ -151,18 +170,8 @@ function answers(id: string, value: SecretValueShape): boolean {
  */
 export function sdkTransport(options: SdkTransportOptions = {}): Transport {
   assertClientOptions(options as Record<string, unknown>, TRANSPORT_NAME, ["client", "ssmClient"]);
-  const sdk = sdkFor(options, options.client as SecretsManagerClient | undefined, "client", {
-    packageName: "@aws-sdk/client-secrets-manager",
-    transport: TRANSPORT_NAME,
-    load: () => import("@aws-sdk/client-secrets-manager"),
-    clientClass: (module) => module.SecretsManagerClient,
-  });
-  const ssm = sdkFor(options, options.ssmClient as SSMClient | undefined, "ssmClient", {
-    packageName: "@aws-sdk/client-ssm",
-    transport: TRANSPORT_NAME,
-    load: () => import("@aws-sdk/client-ssm"),
-    clientClass: (module) => module.SSMClient,
-  });
+  const sdk = sdkFor(options, options.client as SecretsManagerClient | undefined, "client", SECRETS_MANAGER_SDK);
+  const ssm = sdkFor(options, options.ssmClient as SSMClient | undefined, "ssmClient", SSM_SDK);
 
   async function getSecretValue(request: SecretRequest): Promise<SecretRecord> {
     try {

@@ -1,9 +1,6 @@
 /**
  * Reads a small local file (the agent's token file, the file transport's JSON) without letting the
  * file stall or swamp the process: asynchronously, a regular file only, and at most a byte limit.
- * It lives with the agent transport because the `secretwrangler/agent` entry may reach nothing
- * outside `transports/agent/` but the core (see .dependency-cruiser.cjs); it knows nothing of agents,
- * and belongs in `src/core/` once that layer takes it.
  *
  * The type is checked on the opened handle (`fstat`), never by a `stat` of the path first, so a
  * file swapped between the check and the read cannot slip through. The file is opened with
@@ -12,7 +9,7 @@
  * most `maxBytes + 1` bytes are read whatever `fstat` claims, because some files (procfs, files
  * still being written) report a size that is not what a read returns.
  */
-import { constants, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
@@ -97,9 +94,12 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<L
   }
 }
 
-/** Checks the type and size on the handle, then reads at most `maxBytes + 1` bytes. */
-async function readOpened(handle: FileHandle, maxBytes: number): Promise<LocalFile> {
-  const stats = await handle.stat();
+/**
+ * The read of one opened file, as steps: checks the type and size on its `fstat`, then asks for
+ * chunks (`[buffer, offset, length]`, answered with the bytes read) until the end or `maxBytes + 1`
+ * bytes. Driven by {@link readRegularFile} (asynchronous) and {@link readRegularFileSync}.
+ */
+function* reading(stats: Stats, maxBytes: number): Generator<[Buffer, number, number], LocalFile, number> {
   if (!stats.isFile()) throw new LocalFileRefused("type", `is ${kindOf(stats)}, not a regular file`);
   const tooLarge = () => new LocalFileRefused("size", `is larger than the limit of ${limitText(maxBytes)}`);
   if (stats.size > maxBytes) throw tooLarge();
@@ -115,7 +115,7 @@ async function readOpened(handle: FileHandle, maxBytes: number): Promise<LocalFi
       buffer.fill(0);
       buffer = grown;
     }
-    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+    const bytesRead: number = yield [buffer, length, buffer.length - length];
     if (bytesRead === 0) break;
     length += bytesRead;
   }
@@ -130,4 +130,39 @@ async function readOpened(handle: FileHandle, maxBytes: number): Promise<LocalFi
     ino: stats.ino,
     dev: stats.dev,
   };
+}
+
+async function readOpened(handle: FileHandle, maxBytes: number): Promise<LocalFile> {
+  const steps = reading(await handle.stat(), maxBytes);
+  for (let step = steps.next(0); ; ) {
+    if (step.done) return step.value;
+    const [buffer, offset, length] = step.value;
+    step = steps.next((await handle.read(buffer, offset, length, null)).bytesRead);
+  }
+}
+
+/**
+ * {@link readRegularFile}, synchronously, for the few reads that must finish before a constructor
+ * returns (the shared AWS config file's region). The same checks make it safe to block on: a FIFO or
+ * device is refused on open, and at most `maxBytes + 1` bytes are read.
+ */
+export function readRegularFileSync(path: string, maxBytes: number): LocalFile {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    throw ioError("open", error);
+  }
+  try {
+    const steps = reading(fstatSync(fd), maxBytes);
+    for (let step = steps.next(0); ; ) {
+      if (step.done) return step.value;
+      const [buffer, offset, length] = step.value;
+      step = steps.next(readSync(fd, buffer, offset, length, null));
+    }
+  } catch (error) {
+    throw error instanceof LocalFileRefused ? error : ioError("read", error);
+  } finally {
+    closeSync(fd);
+  }
 }
