@@ -10,6 +10,7 @@ const LAYERS = [
   ["transports", "^src/transports/"],
   ["cache", "^src/cache/"],
   ["read", "^src/read/"],
+  ["watch", "^src/watch/"],
   ["client", "^src/client/"],
   ["db", "^src/db/"],
   ["cli", "^src/cli/"],

@@ -12,7 +12,6 @@
  */
 
 export { AwsSession } from "./aws/session/session.js";
-export type { CachedTransport } from "./cache/cached-transport.js";
 export { cachedTransport } from "./cache/cached-transport.js";
 export type { CacheErrorEvent, CacheOptions } from "./cache/options.js";
 export type { SecretsClient, SecretsClientOptions } from "./client/client.js";
@@ -32,7 +31,6 @@ export { ArgumentError, isSecretsError, SecretsError } from "./core/errors.js";
 export type { InferSchemaOutput, StandardSchemaV1 } from "./core/schema.js";
 export type {
   DeepReadonly,
-  ParameterKeyStyle,
   ParameterMap,
   ParameterReadOptions,
   ParametersByPathReadOptions,
@@ -41,6 +39,7 @@ export type {
   ParameterValueOf,
   ReadOptions,
 } from "./read/options.js";
+export type { ReferenceResult, ResolveReferencesOptions } from "./read/references.js";
 export type {
   BatchOptions,
   BatchResult,
@@ -54,4 +53,3 @@ export { autoTransport } from "./transports/auto.js";
 export { fileTransport } from "./transports/file.js";
 export { memoryTransport } from "./transports/memory.js";
 export { sdkTransport } from "./transports/sdk/transport.js";
-export type { TransportSpec } from "./transports/spec.js";

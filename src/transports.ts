@@ -29,12 +29,21 @@ export type { AgentFlavor, AgentTransport, AgentTransportOptions } from "./trans
 export { agentTransport } from "./transports/agent/transport.js";
 export type { AutoTransportDecision, AutoTransportOptions } from "./transports/auto.js";
 export { autoTransport } from "./transports/auto.js";
+export type { EnvTransportOptions } from "./transports/env.js";
+export { ENV_MAP_VARIABLE, envTransport } from "./transports/env.js";
 export type { FileTransportOptions, SecretsFile } from "./transports/file.js";
 export { fileTransport } from "./transports/file.js";
 export type { LocalParameterValue, SetParameterOptions } from "./transports/local/parameter-store.js";
 export type { LocalSecretValue, SetSecretOptions } from "./transports/local/secret-store.js";
 export type { MemoryTransport, MemoryTransportOptions } from "./transports/memory.js";
 export { memoryTransport } from "./transports/memory.js";
+export type {
+  MountedFile,
+  MountedFileType,
+  MountTransport,
+  MountTransportOptions,
+} from "./transports/mount/transport.js";
+export { mountTransport } from "./transports/mount/transport.js";
 export type {
   SdkTransportClientOptions,
   SdkTransportConfigOptions,

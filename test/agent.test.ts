@@ -63,7 +63,9 @@ describe("agentTransport against a fake Secrets Manager Agent", () => {
     opened.push(built);
     return built;
   };
-  const client = (options: AgentTransportOptions = {}) => createSecretsClient({ transport: transport(options) });
+  // The transport's own behaviour, without the short client cache a client puts in front of the agent.
+  const client = (options: AgentTransportOptions = {}) =>
+    createSecretsClient({ transport: transport(options), cache: false });
   const lastRead = () => fake.reads().at(-1);
 
   describe("requests", () => {
@@ -119,14 +121,33 @@ describe("agentTransport against a fake Secrets Manager Agent", () => {
       expect(lastRead()?.query.has("refreshNow")).toBe(false);
     });
 
-    it("is not cached by the client by default: the agent caches already", async () => {
-      const secrets = client();
+    it("is cached by the client for 5 seconds by default, in front of the agent's own cache", async () => {
+      let now = 0;
+      const secrets = createSecretsClient({ transport: transport(), cache: { clock: () => now } });
       const before = fake.reads().length;
 
       await secrets.getSecret("app/text");
+      now = 4_000;
       await secrets.getSecret("app/text");
+      expect(fake.reads().length - before).toBe(1);
 
+      now = 5_600; // past ttlMs (5 s) + maxStaleMs (0.5 s): the reader waits for a fresh value
+      await secrets.getSecret("app/text");
       expect(fake.reads().length - before).toBe(2);
+      await secrets.close();
+    });
+
+    it("makes one request for 1,000 concurrent reads of one id, with the client cache on or off", async () => {
+      for (const cache of [undefined, false] as const) {
+        const secrets = createSecretsClient({ transport: transport(), cache });
+        const before = fake.reads().length;
+
+        const values = await Promise.all(Array.from({ length: 1_000 }, () => secrets.getSecret("app/text")));
+
+        expect(new Set(values).size).toBe(1);
+        expect(fake.reads().length - before).toBe(1);
+        await secrets.close();
+      }
     });
 
     it("reuses one keep-alive connection for sequential reads", async () => {

@@ -181,7 +181,8 @@ describe("cache: bounds and keys", () => {
     await client.getSecret("key");
 
     expect(backend.calls).toHaveLength(2);
-    expect(client.transport).toBe(backend.transport);
+    expect(client.transport.name).toBe(backend.transport.name);
+    expect(client.transport.peekSecretValue).toBeUndefined();
   });
 
   it("caches a custom transport and keeps its name for errors", async () => {

@@ -7,8 +7,8 @@ import {
   getParametersByPath,
   memoryTransport,
   type ParameterMap,
-  type ParameterTree,
   type ParameterRecord,
+  type ParameterTree,
   type StandardSchemaV1,
   sdkTransport,
 } from "../src/index.js";

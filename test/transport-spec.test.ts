@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ArgumentError, createSecretsClient, isSecretsError } from "../src/index.js";
-import { resolveTransport, TRANSPORT_ENV } from "../src/transports.js";
 import { effectiveTransportSpec, parseTransportSpec, transportSpecList } from "../src/transports/spec.js";
+import { resolveTransport, TRANSPORT_ENV } from "../src/transports.js";
 
 const saved = process.env[TRANSPORT_ENV];
 afterEach(() => {
@@ -55,8 +55,8 @@ describe("transport specs: one table, one parser", () => {
   });
 
   it("lists the specs from the table, without memory for the CLI", () => {
-    expect(transportSpecList()).toBe("sdk | agent | auto | memory | file:<path>");
-    expect(transportSpecList(true)).toBe("sdk | agent | auto | file:<path>");
+    expect(transportSpecList()).toBe("sdk | agent | auto | memory | file:<path> | mount:<dir> | env");
+    expect(transportSpecList(true)).toBe("sdk | agent | auto | file:<path> | mount:<dir> | env");
   });
 
   it("builds the transport a spec names", () => {

@@ -5,63 +5,31 @@
  */
 import { SecretsError, type SecretsErrorCode } from "../core/errors.js";
 
-const CODES_BY_AWS_NAME: Readonly<Record<string, SecretsErrorCode>> = {
-  // Secrets Manager
-  ResourceNotFoundException: "NOT_FOUND",
-  DecryptionFailure: "DECRYPTION_FAILED",
-  InvalidParameterException: "INVALID_REQUEST",
-  InvalidRequestException: "INVALID_REQUEST",
-  InvalidNextTokenException: "INVALID_REQUEST",
-  InternalServiceError: "TRANSPORT",
-  // SSM Parameter Store
-  ParameterNotFound: "NOT_FOUND",
-  ParameterVersionNotFound: "NOT_FOUND",
-  InvalidKeyId: "DECRYPTION_FAILED",
-  InternalServerError: "TRANSPORT",
-  InvalidFilterKey: "INVALID_REQUEST",
-  InvalidFilterOption: "INVALID_REQUEST",
-  InvalidFilterValue: "INVALID_REQUEST",
-  ValidationException: "INVALID_REQUEST",
-  // Common to every AWS service
-  AccessDeniedException: "ACCESS_DENIED",
-  AccessDenied: "ACCESS_DENIED",
-  UnrecognizedClientException: "ACCESS_DENIED",
-  InvalidSignatureException: "ACCESS_DENIED",
-  SignatureDoesNotMatch: "ACCESS_DENIED",
-  IncompleteSignature: "ACCESS_DENIED",
-  MissingAuthenticationToken: "ACCESS_DENIED",
-  InvalidClientTokenId: "ACCESS_DENIED",
-  ExpiredToken: "CREDENTIALS",
-  ExpiredTokenException: "CREDENTIALS",
-  KMSAccessDeniedException: "DECRYPTION_FAILED",
-  KMSDisabledException: "DECRYPTION_FAILED",
-  KMSInvalidStateException: "DECRYPTION_FAILED",
-  ThrottlingException: "THROTTLED",
-  Throttling: "THROTTLED",
-  ThrottledException: "THROTTLED",
-  TooManyRequestsException: "THROTTLED",
-  RequestLimitExceeded: "THROTTLED",
-  ProvisionedThroughputExceededException: "THROTTLED",
-  SlowDown: "THROTTLED",
-  RequestTimeout: "TIMEOUT",
-  RequestTimeoutException: "TIMEOUT",
-  TimeoutError: "TIMEOUT",
-  AbortError: "ABORTED",
-  CredentialsProviderError: "CREDENTIALS",
-  ServiceUnavailable: "TRANSPORT",
-  ServiceUnavailableException: "TRANSPORT",
-  InternalFailure: "TRANSPORT",
-  // Node network errors (error.code)
-  ECONNREFUSED: "TRANSPORT",
-  ECONNRESET: "TRANSPORT",
-  ETIMEDOUT: "TIMEOUT",
-  ENOTFOUND: "TRANSPORT",
-  EAI_AGAIN: "TRANSPORT",
-  EPIPE: "TRANSPORT",
-  EHOSTUNREACH: "TRANSPORT",
-  ENETUNREACH: "TRANSPORT",
-  ECONNABORTED: "TRANSPORT",
-};
+/**
+ * AWS error names by pattern, first match first: the services' names for one kind of failure share a
+ * word (`...NotFound...`, `Throttl...`, `KMS...`), so a pattern also covers the variants of services
+ * not listed. Patterns are exact (`^...$`) where a broader one would catch a different failure
+ * (`LimitExceededException` is a quota, not throttling). Every name of the former table (Secrets
+ * Manager, SSM, STS, the SDK's own) maps to the same code.
+ */
+const CODE_PATTERNS: readonly (readonly [SecretsErrorCode, RegExp])[] = [
+  // Before ACCESS_DENIED: KMSAccessDeniedException is KMS refusing to decrypt.
+  ["DECRYPTION_FAILED", /^KMS|^(?:DecryptionFailure|InvalidKeyId)$/],
+  [
+    "ACCESS_DENIED",
+    /AccessDenied|Signature|^(?:UnrecognizedClientException|MissingAuthenticationToken|InvalidClientTokenId)$/,
+  ],
+  ["CREDENTIALS", /^(?:ExpiredToken(?:Exception)?|CredentialsProviderError)$/],
+  ["NOT_FOUND", /NotFound/],
+  ["THROTTLED", /Throttl|^(?:TooManyRequestsException|RequestLimitExceeded|SlowDown)$|ThroughputExceeded/],
+  ["TIMEOUT", /Timeout/],
+  ["ABORTED", /^AbortError$/],
+  ["INVALID_REQUEST", /^Invalid|^ValidationException$/],
+  ["TRANSPORT", /^(?:Internal(?:ServiceError|ServerError|Failure)|ServiceUnavailable(?:Exception)?)$/],
+];
+
+/** The Node socket error codes mapped by their code (ETIMEDOUT to TIMEOUT, the others to TRANSPORT). */
+const SOCKET_CODE = /^E(?:CONN(?:REFUSED|RESET|ABORTED)|TIMEDOUT|NOTFOUND|AI_AGAIN|PIPE|(?:HOST|NET)UNREACH)$/;
 
 /**
  * The Node socket error code of an error or of one of its causes. The SDK's HTTP handler renames a
@@ -71,8 +39,7 @@ function networkCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
-    // The Node socket codes of the table above: ECONNRESET, ECONNREFUSED, ETIMEDOUT, ...
-    if (typeof code === "string" && /^E[A-Z_]+$/.test(code) && CODES_BY_AWS_NAME[code]) return code;
+    if (typeof code === "string" && SOCKET_CODE.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -84,8 +51,10 @@ function networkCode(error: unknown): string | undefined {
  */
 export function codeForAwsName(name: string | undefined, status?: number): SecretsErrorCode {
   const bare = name?.split("#").pop()?.split(":")[0];
-  const code = bare === undefined ? undefined : CODES_BY_AWS_NAME[bare];
-  if (code) return code;
+  if (bare !== undefined) {
+    if (SOCKET_CODE.test(bare)) return bare === "ETIMEDOUT" ? "TIMEOUT" : "TRANSPORT";
+    for (const [code, pattern] of CODE_PATTERNS) if (pattern.test(bare)) return code;
+  }
   if (status === 429) return "THROTTLED";
   if (status === 403) return "ACCESS_DENIED";
   if (status === 404) return "NOT_FOUND";

@@ -5,6 +5,7 @@
  */
 import type { AwsClientFactory } from "../aws/sdk-client.js";
 import { type CachedTransport, cachedTransport } from "../cache/cached-transport.js";
+import { coalescingTransport } from "../cache/coalescing-transport.js";
 import type { CacheOptions } from "../cache/options.js";
 import { ArgumentError } from "../core/errors.js";
 import type { InferSchemaOutput, StandardSchemaV1 } from "../core/schema.js";
@@ -19,6 +20,7 @@ import type {
   ReadOptions,
 } from "../read/options.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../read/parameters.js";
+import { type ReferenceResult, type ResolveReferencesOptions, resolveReferences } from "../read/references.js";
 import { SecretReader, type SecretReads } from "../read/secret.js";
 import type {
   BatchOptions,
@@ -34,7 +36,7 @@ import { resolveTransport, type TransportSpec } from "../transports/spec.js";
 export interface SecretsClientOptions {
   /**
    * Where secrets come from: a {@link Transport} object, or a spec string: `"sdk"`, `"agent"`,
-   * `"auto"`, `"memory"` or `"file:<path>"`.
+   * `"auto"`, `"memory"`, `"file:<path>"`, `"mount:<dir>"` or `"env"`.
    * @default from `SECRETWRANGLER_TRANSPORT`, else `"sdk"`
    */
   readonly transport?: Transport | TransportSpec | undefined;
@@ -42,8 +44,9 @@ export interface SecretsClientOptions {
    * The cache in front of the transport (see `docs/caching.md`), or `false` for none. Pass options
    * to turn it on for a transport whose `cacheByDefault` is `false` (agent, memory, file).
    * @default on (`ttlMs` 5 minutes, `maxEntries` 1000, `staleOnError` true) for sdk, auto and custom
-   * transports; off for the agent, which caches already, for the local memory and file transports,
-   * and for a transport that is a cache itself ({@link cachedTransport})
+   * transports; on with `ttlMs` 5 seconds for the agent, which caches already; off for the local
+   * memory, file and mount transports and for a transport that is a cache itself ({@link cachedTransport}).
+   * Without a cache, concurrent identical reads still share one call.
    */
   readonly cache?: CacheOptions | false | undefined;
   /**
@@ -122,6 +125,23 @@ export interface SecretsClient extends SecretReads {
     options?: ParametersByPathReadOptions & { readonly schema?: undefined },
   ): Promise<ParameterTree | ParameterMap>;
   /**
+   * Resolves the secret references in a set of configuration values (e.g. `process.env`): the forms
+   * AWS tools write (`{{resolve:secretsmanager:...}}`, `{{resolve:ssm:...}}`, an ECS `valueFrom` ARN,
+   * `/aws/reference/secretsmanager/<id>`), read in one batched pass through this client (its cache
+   * included). One result per key, in order; values that are no reference pass through. See
+   * `docs/references.md`.
+   * @example
+   * ```ts
+   * for (const result of await secrets.resolveReferences(process.env)) {
+   *   if (result.ok && result.resolved) childEnv[result.key] = result.value;
+   * }
+   * ```
+   */
+  resolveReferences(
+    values: Readonly<Record<string, string | undefined>>,
+    options?: ResolveReferencesOptions,
+  ): Promise<ReferenceResult[]>;
+  /**
    * A new client with these options laid over this one's. Without a new `transport` or `session`
    * it reads through this client's transport (its sockets and SDK client) with a cache of its own,
    * and its `close()` only drops that cache: the transport stays this client's to close.
@@ -154,6 +174,19 @@ export interface SecretsClient extends SecretReads {
   close(): Promise<void>;
 }
 
+/**
+ * The cache a client puts in front of `transport`: the `cache` option if given (over the transport's
+ * own default TTL), else the transport's default; none in front of a transport that is a cache.
+ */
+function clientCacheOptions(option: CacheOptions | false | undefined, transport: Transport): CacheOptions | false {
+  const byDefault = transport.cacheByDefault ?? true;
+  const defaults = typeof byDefault === "object" ? { ttlMs: byDefault.ttlMs } : undefined;
+  if (option === false) return false;
+  if (option !== undefined) return typeof option === "object" && option !== null ? { ...defaults, ...option } : option;
+  if (transport.peekSecretValue !== undefined || byDefault === false) return false;
+  return defaults ?? {};
+}
+
 class DefaultSecretsClient extends SecretReader implements SecretsClient {
   readonly #options: SecretsClientOptions;
   readonly #cache: CachedTransport | undefined;
@@ -178,11 +211,10 @@ class DefaultSecretsClient extends SecretReader implements SecretsClient {
       (typeof options.transport === "object"
         ? options.transport
         : resolveTransport(options.transport, { session: options.session }));
-    const cacheOff =
-      options.cache === false ||
-      (options.cache === undefined && (base.cacheByDefault === false || base.peekSecretValue !== undefined));
-    const cache = cacheOff ? undefined : cachedTransport(base, options.cache);
-    super(cache ?? base);
+    const cacheOptions = clientCacheOptions(options.cache, base);
+    const cache = cacheOptions === false ? undefined : cachedTransport(base, cacheOptions);
+    // Without a cache, concurrent identical reads still make one call (a cache coalesces itself).
+    super(cache ?? (base.peekSecretValue !== undefined ? base : coalescingTransport(base)));
     this.#options = options;
     this.#cache = cache;
     this.#base = base;
@@ -203,6 +235,13 @@ class DefaultSecretsClient extends SecretReader implements SecretsClient {
 
   getParametersByPath(path: string, options?: ParametersByPathReadOptions): Promise<never> {
     return readParametersByPath(this.transport, path, options) as Promise<never>;
+  }
+
+  resolveReferences(
+    values: Readonly<Record<string, string | undefined>>,
+    options?: ResolveReferencesOptions,
+  ): Promise<ReferenceResult[]> {
+    return resolveReferences(this.transport, values, options);
   }
 
   extend(options: SecretsClientOptions): SecretsClient {

@@ -30,37 +30,29 @@ function attempt<T>(read: () => T): T | undefined {
   }
 }
 
-/** Keys of every `properties` object in a JSON Schema document. */
-function jsonSchemaKeys(document: unknown, keys: Set<string>, budget: { left: number }): void {
-  const pending: unknown[] = [document];
+type Budget = { left: number };
+
+/**
+ * Visits every object reachable from `root` once, depth first, while the budget lasts (one unit per
+ * object taken from the stack). `visit` pushes the children it wants walked onto `pending`.
+ */
+function walk(root: unknown, budget: Budget, visit: (node: Node, pending: unknown[]) => void): void {
+  const pending: unknown[] = [root];
   const seen = new Set<unknown>();
   while (pending.length > 0 && budget.left-- > 0) {
     const node = pending.pop();
     if (!isObjectLike(node) || seen.has(node)) continue;
     seen.add(node);
-    const properties = Array.isArray(node) ? undefined : node.properties;
-    if (isObjectLike(properties) && !Array.isArray(properties))
-      for (const key of Object.keys(properties)) keys.add(key);
-    for (const child of Array.isArray(node) ? node : Object.values(node)) if (isObjectLike(child)) pending.push(child);
+    visit(node, pending);
   }
 }
 
-/** Keys of every `required` / `optional` entry in arktype's JSON representation. */
-function arktypeKeys(document: unknown, keys: Set<string>, budget: { left: number }): void {
-  const pending: unknown[] = [document];
-  const seen = new Set<unknown>();
-  while (pending.length > 0 && budget.left-- > 0) {
-    const node = pending.pop();
-    if (!isObjectLike(node) || seen.has(node)) continue;
-    seen.add(node);
-    if (!Array.isArray(node)) {
-      for (const list of [node.required, node.optional]) {
-        if (!Array.isArray(list)) continue;
-        for (const entry of list) if (isObjectLike(entry) && typeof entry.key === "string") keys.add(entry.key);
-      }
-    }
+/** Walks a plain document (JSON Schema, arktype's `json`) through every object and array in it. */
+function walkDocument(document: unknown, budget: Budget, visit: (node: Node) => void): void {
+  walk(document, budget, (node, pending) => {
+    if (!Array.isArray(node)) visit(node);
     for (const child of Array.isArray(node) ? node : Object.values(node)) if (isObjectLike(child)) pending.push(child);
-  }
+  });
 }
 
 /** Fields of a valibot schema that hold nested schemas. */
@@ -77,61 +69,38 @@ const SKIPPED_DEF_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Schema-valued fields of zod 3 / zod 4 definitions and valibot schemas, and the keys they declare. */
-function structuralKeys(schema: unknown, keys: Set<string>, budget: { left: number }): void {
-  const pending: unknown[] = [schema];
-  const seen = new Set<unknown>();
-  const push = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const item of value) if (isObjectLike(item)) pending.push(item);
-    } else if (isObjectLike(value)) pending.push(value);
-  };
-  while (pending.length > 0 && budget.left-- > 0) {
-    const node = pending.pop();
-    if (!isObjectLike(node) || seen.has(node)) continue;
-    seen.add(node);
-    // zod 4 (and zod/mini): `_zod.def`, objects have `shape`, lazy schemas a `getter`.
+function structuralKeys(schema: unknown, keys: Set<string>, budget: Budget): void {
+  walk(schema, budget, (node, pending) => {
+    const push = (value: unknown): void => {
+      for (const item of Array.isArray(value) ? value : [value]) if (isObjectLike(item)) pending.push(item);
+    };
+    /** An object's declared keys (zod's `shape`, valibot's `entries`), whose values are schemas. */
+    const declare = (shape: unknown): void => {
+      if (!isObjectLike(shape)) return;
+      for (const key of Object.keys(shape)) {
+        keys.add(key);
+        push(attempt(() => shape[key]));
+      }
+    };
+    // zod 4 (and zod/mini) keep the definition in `_zod.def`, with `shape` an object; zod 3 in `_def`
+    // (with a `typeName`), with `shape()` a function. Lazy schemas of both have a `getter()`.
     const zod4 = attempt(() => (node._zod as Node | undefined)?.def);
-    if (isObjectLike(zod4)) {
-      const shape = attempt(() => zod4.shape);
-      if (isObjectLike(shape)) {
-        for (const key of Object.keys(shape)) {
-          keys.add(key);
-          push(attempt(() => shape[key]));
-        }
-      }
-      if (typeof zod4.getter === "function") push(attempt(() => (zod4.getter as () => unknown)()));
-      for (const key of Object.keys(zod4)) if (!SKIPPED_DEF_FIELDS.has(key)) push(attempt(() => zod4[key]));
-      continue;
-    }
-    // zod 3: `_def`, objects have a `shape()` function.
-    const zod3 = attempt(() => node._def);
-    if (isObjectLike(zod3) && typeof zod3.typeName === "string") {
-      const shape = typeof zod3.shape === "function" ? attempt(() => (zod3.shape as () => unknown)()) : undefined;
-      if (isObjectLike(shape)) {
-        for (const key of Object.keys(shape)) {
-          keys.add(key);
-          push(attempt(() => shape[key]));
-        }
-      }
-      if (typeof zod3.getter === "function") push(attempt(() => (zod3.getter as () => unknown)()));
-      for (const key of Object.keys(zod3)) if (!SKIPPED_DEF_FIELDS.has(key)) push(attempt(() => zod3[key]));
-      continue;
-    }
-    // valibot: `kind: "schema"`, objects have `entries`, lazy schemas a `getter(input)`.
-    if (node.kind === "schema" && typeof node.type === "string") {
-      const entries = attempt(() => node.entries);
-      if (isObjectLike(entries)) {
-        for (const key of Object.keys(entries)) {
-          keys.add(key);
-          push(attempt(() => entries[key]));
-        }
-      }
+    const zod3 = isObjectLike(zod4) ? undefined : attempt(() => node._def);
+    const def = isObjectLike(zod4) ? zod4 : isObjectLike(zod3) && typeof zod3.typeName === "string" ? zod3 : undefined;
+    if (def !== undefined) {
+      if (def === zod4) declare(attempt(() => def.shape));
+      else if (typeof def.shape === "function") declare(attempt(() => (def.shape as () => unknown)()));
+      if (typeof def.getter === "function") push(attempt(() => (def.getter as () => unknown)()));
+      for (const key of Object.keys(def)) if (!SKIPPED_DEF_FIELDS.has(key)) push(attempt(() => def[key]));
+    } else if (node.kind === "schema" && typeof node.type === "string") {
+      // valibot: `kind: "schema"`, objects have `entries`, lazy schemas a `getter(input)`.
+      declare(attempt(() => node.entries));
       if (node.type === "lazy" && typeof node.getter === "function") {
         push(attempt(() => (node.getter as (input: unknown) => unknown)(undefined)));
       }
       for (const field of VALIBOT_CHILDREN) push(attempt(() => node[field]));
     }
-  }
+  });
 }
 
 /**
@@ -148,18 +117,29 @@ export function declaredKeys(schema: unknown): ReadonlySet<string> {
   const converter = attempt(() => (isObjectLike(standard) ? (standard.jsonSchema as Node | undefined) : undefined));
   if (isObjectLike(converter) && typeof converter.input === "function") {
     const input = converter.input as (options: { target: string }) => unknown;
-    jsonSchemaKeys(
+    // JSON Schema: the keys of every `properties` object.
+    walkDocument(
       attempt(() => input.call(converter, { target: "draft-2020-12" })),
-      keys,
       budget,
+      ({ properties }) => {
+        if (isObjectLike(properties) && !Array.isArray(properties))
+          for (const key of Object.keys(properties)) keys.add(key);
+      },
     );
   }
-  if (attempt(() => standard?.vendor) === "arktype")
-    arktypeKeys(
+  // arktype's JSON representation: the `key` of every `required` and `optional` entry.
+  if (attempt(() => standard?.vendor) === "arktype") {
+    walkDocument(
       attempt(() => schema.json),
-      keys,
       budget,
+      (node) => {
+        for (const list of [node.required, node.optional]) {
+          if (!Array.isArray(list)) continue;
+          for (const entry of list) if (isObjectLike(entry) && typeof entry.key === "string") keys.add(entry.key);
+        }
+      },
     );
+  }
   structuralKeys(schema, keys, budget);
   cache.set(schema, keys);
   return keys;

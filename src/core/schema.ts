@@ -98,32 +98,20 @@ const TYPE_NAMES: ReadonlySet<string> = new Set(
   ),
 );
 
-const KINDS: Readonly<Record<string, string>> = {
-  too_big: "too big",
-  max: "too big",
-  maxLength: "too big",
-  max_length: "too big",
-  max_value: "too big",
-  max_size: "too big",
-  before: "too big",
-  too_small: "too small",
-  min: "too small",
-  minLength: "too small",
-  min_length: "too small",
-  min_value: "too small",
-  min_size: "too small",
-  after: "too small",
-  invalid_format: "invalid format",
-  pattern: "invalid format",
-  regex: "invalid format",
-  not_multiple_of: "not a multiple of the step",
-  divisor: "not a multiple of the step",
-  invalid_key: "invalid key",
-  invalid_element: "invalid element",
-  invalid_union: "no allowed alternative matched",
-  union: "no allowed alternative matched",
-  required: "missing value",
-};
+/**
+ * Kinds of problem by the vendor's code (zod's and arktype's `code`, valibot's `type`): `too_big`,
+ * `max`, `maxLength`, `max_length`, `max_value`, `max_size` and `before` are "too big", and so on.
+ */
+const KINDS: readonly (readonly [RegExp, string])[] = [
+  [/^(?:too_big|max(?:Length|_length|_value|_size)?|before)$/, "too big"],
+  [/^(?:too_small|min(?:Length|_length|_value|_size)?|after)$/, "too small"],
+  [/^(?:invalid_format|pattern|regex)$/, "invalid format"],
+  [/^(?:not_multiple_of|divisor)$/, "not a multiple of the step"],
+  [/^invalid_key$/, "invalid key"],
+  [/^invalid_element$/, "invalid element"],
+  [/^(?:invalid_)?union$/, "no allowed alternative matched"],
+  [/^required$/, "missing value"],
+];
 
 /**
  * A value-free description of what kind of problem an issue is, from the vendor's own fields (zod's
@@ -136,12 +124,13 @@ function kindOf(issue: Record<PropertyKey, unknown>): string {
   const expected = typeof expectedText === "string" ? expectedText.replace(/^an? /, "") : undefined;
   const typeIssue =
     code === "invalid_type" || code === "domain" || code === "proto" || read(() => issue.kind) === "schema";
-  if (code === "required")
-    return expected !== undefined && TYPE_NAMES.has(expected) ? `missing value: expected ${expected}` : "missing value";
-  if (typeIssue)
-    return expected !== undefined && TYPE_NAMES.has(expected) ? `invalid type: expected ${expected}` : "invalid type";
-  for (const name of [code, type])
-    if (typeof name === "string" && Object.hasOwn(KINDS, name)) return KINDS[name] as string;
+  if (code === "required" || typeIssue) {
+    const kind = code === "required" ? "missing value" : "invalid type";
+    return expected !== undefined && TYPE_NAMES.has(expected) ? `${kind}: expected ${expected}` : kind;
+  }
+  for (const name of [code, type]) {
+    if (typeof name === "string") for (const [pattern, kind] of KINDS) if (pattern.test(name)) return kind;
+  }
   return "invalid value";
 }
 

@@ -36,6 +36,11 @@ const RETRY = { baseMs: 1_000, maxMs: 30_000 } as const;
 /**
  * The part of an {@link AwsSession} that signs tokens: its region (a fallback for hosts whose name
  * holds none) and its credentials. An `AwsSession` fits.
+ *
+ * @example
+ * ```ts
+ * const session: RdsIamSession = new AwsSession({ region: 'eu-west-1' }).assumeRole({ roleArn });
+ * ```
  */
 export type RdsIamSession = Pick<AwsSession, "region" | "getCredentials">;
 
@@ -99,7 +104,14 @@ export interface RdsIamAuthOptions {
   readonly now?: (() => number) | undefined;
 }
 
-/** Options of {@link RdsIamAuth.pgOptions}. */
+/**
+ * Options of {@link RdsIamAuth.pgOptions}.
+ *
+ * @example
+ * ```ts
+ * const options: RdsIamPgAdapterOptions = { ssl: { ca: rdsCaBundle }, database: 'app' };
+ * ```
+ */
 export interface RdsIamPgAdapterOptions {
   /**
    * TLS for pg. `true` is verified TLS with the system CAs; pass `{ ca }` with the RDS CA bundle.
@@ -111,7 +123,15 @@ export interface RdsIamPgAdapterOptions {
   readonly database?: string | undefined;
 }
 
-/** The pg `ClientConfig` / `PoolConfig` fields an IAM login decides. */
+/**
+ * The pg `ClientConfig` / `PoolConfig` fields an IAM login decides.
+ *
+ * @example
+ * ```ts
+ * const config: RdsIamPgConnectionOptions = auth.pgOptions({ ssl: { ca: rdsCaBundle } });
+ * const pool = new pg.Pool({ ...config, max: 10 });
+ * ```
+ */
 export interface RdsIamPgConnectionOptions {
   host: string;
   port: number;
@@ -122,7 +142,14 @@ export interface RdsIamPgConnectionOptions {
   ssl: DbTlsOption;
 }
 
-/** Options of {@link RdsIamAuth.mysql2Options}; `Tls` is the type of the TLS options you pass. */
+/**
+ * Options of {@link RdsIamAuth.mysql2Options}; `Tls` is the type of the TLS options you pass.
+ *
+ * @example
+ * ```ts
+ * const options: RdsIamMysql2AdapterOptions<{ ca: string }> = { ssl: { ca: rdsCaBundle } };
+ * ```
+ */
 export interface RdsIamMysql2AdapterOptions<Tls extends object = never> {
   /**
    * TLS for mysql2. `true` is `{ rejectUnauthorized: true }`; an object is passed on (e.g. `{ ca }`
@@ -138,13 +165,27 @@ export interface RdsIamMysql2AdapterOptions<Tls extends object = never> {
 /**
  * mysql2's auth plugin shape: given the connection, a function answering the server's request. This
  * one answers `mysql_clear_password` with the token, NUL-terminated, over TLS only.
+ *
+ * @example
+ * ```ts
+ * const plugin: RdsIamMysqlAuthPlugin = auth.mysql2Options().authPlugins.mysql_clear_password;
+ * mysql.createPool({ host, port, user, ssl: { ca }, authPlugins: { mysql_clear_password: plugin } });
+ * ```
  */
 export type RdsIamMysqlAuthPlugin = (metadata: {
   readonly connection: unknown;
   readonly command?: unknown;
 }) => (pluginData?: unknown) => Promise<Buffer>;
 
-/** The mysql2 `ConnectionOptions` / `PoolOptions` fields an IAM login decides. */
+/**
+ * The mysql2 `ConnectionOptions` / `PoolOptions` fields an IAM login decides.
+ *
+ * @example
+ * ```ts
+ * const config: RdsIamMysql2ConnectionOptions = auth.mysql2Options({ database: 'app' });
+ * const pool = mysql.createPool({ ...config, connectionLimit: 10 });
+ * ```
+ */
 export interface RdsIamMysql2ConnectionOptions<Tls extends object = never> {
   host: string;
   port: number;
@@ -155,7 +196,14 @@ export interface RdsIamMysql2ConnectionOptions<Tls extends object = never> {
   authPlugins: { mysql_clear_password: RdsIamMysqlAuthPlugin };
 }
 
-/** What `JSON.stringify` and `util.inspect` show of an {@link RdsIamAuth}: no token, no credentials. */
+/**
+ * What `JSON.stringify` and `util.inspect` show of an {@link RdsIamAuth}: no token, no credentials.
+ *
+ * @example
+ * ```ts
+ * const { region, regionFrom, tokenIssuedAt }: RdsIamAuthDescription = auth.toJSON();
+ * ```
+ */
 export interface RdsIamAuthDescription {
   readonly host: string;
   readonly port: number;
@@ -500,9 +548,9 @@ class IamAuth implements RdsIamAuth {
     return this.#signer;
   }
 
-  #plainTls<T>(ssl: T | false | undefined, driver: string): T | true | false {
-    const chosen = ssl ?? true;
-    if (chosen === false || chosen === null) {
+  #tls(ssl: unknown, driver: string): unknown {
+    const chosen = ssl === undefined ? true : ssl;
+    if (chosen === false) {
       if (!(this.#settings.allowInsecureLoopback && isLoopbackHost(this.#settings.host))) {
         throw argumentError(
           `${driver}: "ssl: false" sends the token in the clear; allowed only with allowInsecureLoopback and a loopback host`,
@@ -510,10 +558,11 @@ class IamAuth implements RdsIamAuth {
       }
       return false;
     }
-    if (typeof chosen !== "boolean" && typeof chosen !== "object" && typeof chosen !== "string") {
+    if (chosen === null || (typeof chosen !== "boolean" && typeof chosen !== "object" && typeof chosen !== "string")) {
       throw optionError("ssl", "true, false, a TLS options object or a profile name", chosen);
     }
-    return typeof chosen === "object" ? ({ ...chosen } as T) : chosen;
+    // Copied: drivers write into it.
+    return typeof chosen === "object" ? { ...chosen } : chosen;
   }
 
   #database(options: { readonly database?: unknown }): { database?: string } {
@@ -525,17 +574,17 @@ class IamAuth implements RdsIamAuth {
 
   pgOptions(options: RdsIamPgAdapterOptions = {}): RdsIamPgConnectionOptions {
     if (!isObject(options)) throw optionError("options", "an object", options);
-    const ssl = this.#plainTls(options.ssl, "pgOptions");
+    const ssl = this.#tls(options.ssl, "pgOptions");
     if (typeof ssl === "string") throw optionError("ssl", "true, false or a TLS options object", ssl);
     const { host, port, username } = this.#settings;
-    return { host, port, user: username, password: this.password, ...this.#database(options), ssl };
+    return { host, port, user: username, password: this.password, ...this.#database(options), ssl: ssl as DbTlsOption };
   }
 
   mysql2Options<Tls extends object = never>(
     options: RdsIamMysql2AdapterOptions<Tls> = {},
   ): RdsIamMysql2ConnectionOptions<Tls> {
     if (!isObject(options)) throw optionError("options", "an object", options);
-    const ssl = this.#plainTls(options.ssl, "mysql2Options");
+    const ssl = this.#tls(options.ssl, "mysql2Options") as boolean | string | Tls;
     const { host, port, username, allowInsecureLoopback } = this.#settings;
     const plugin: RdsIamMysqlAuthPlugin =
       ({ connection }) =>

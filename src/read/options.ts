@@ -109,16 +109,6 @@ export interface ParametersReadOptions {
 }
 
 /**
- * How path segments become object keys; see {@link ParametersByPathReadOptions.keys}.
- *
- * @example
- * ```ts
- * const keys: ParameterKeyStyle = 'camelCase';
- * ```
- */
-export type ParameterKeyStyle = "preserve" | "camelCase";
-
-/**
  * Options of a path read.
  *
  * @example
@@ -147,7 +137,7 @@ export interface ParametersByPathReadOptions extends Freshness {
    * into `apiUrl` (words in capitals are lower-cased first: `DB_HOST` is `dbHost`).
    * @default "preserve"
    */
-  readonly keys?: ParameterKeyStyle | undefined;
+  readonly keys?: "preserve" | "camelCase" | undefined;
   /** Any Standard Schema validator (zod 4, valibot, arktype, ...) the result must match. */
   readonly schema?: StandardSchemaV1 | undefined;
   /** Cancels the read. */

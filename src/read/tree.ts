@@ -5,7 +5,7 @@
  */
 import { SecretsError } from "../core/errors.js";
 import type { ParameterRecord } from "../transport/types.js";
-import type { ParameterKeyStyle, ParameterMap, ParameterTree } from "./options.js";
+import type { ParameterMap, ParametersByPathReadOptions, ParameterTree } from "./options.js";
 import { parameterValue } from "./parameter-value.js";
 
 /** How to lay the parameters out. */
@@ -13,7 +13,7 @@ export interface TreeLayout {
   /** The path that was read; names are taken relative to it. */
   readonly path: string;
   readonly shape: "tree" | "flat";
-  readonly keys: ParameterKeyStyle;
+  readonly keys: NonNullable<ParametersByPathReadOptions["keys"]>;
   /** For errors. */
   readonly transport: string;
 }

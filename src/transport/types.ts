@@ -137,10 +137,14 @@ export interface Transport {
   /** Short name used in errors and logs, e.g. `sdk`, `agent`, `memory`. */
   readonly name: string;
   /**
-   * `false` for a backend that caches already (the agent) or that is local (memory, file): the client
-   * then adds its cache only when one is asked for with the `cache` option. @default true
+   * The cache the client puts in front of this transport when its `cache` option is not given:
+   * `true` for the default cache (5 minutes), `false` for none (a local backend such as memory or
+   * file: there is no round trip to save), or `{ ttlMs }` for a backend that caches already (the
+   * agent: a few seconds, so that hot reads stay in memory and at most that much staleness is
+   * added to the backend's own). A `cache` option given to the client is laid over `{ ttlMs }`.
+   * @default true
    */
-  readonly cacheByDefault?: boolean;
+  readonly cacheByDefault?: boolean | { readonly ttlMs: number };
   /** Reads one secret version. Throws {@link SecretsError} on failure. */
   getSecretValue(request: SecretRequest): Promise<SecretRecord>;
   /**

@@ -7,8 +7,8 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ArgumentError, SecretsError } from "../core/errors.js";
-import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
 import { formatBytes, type LocalFile, LocalFileRefused, quotePath, readRegularFile } from "../core/regular-file.js";
+import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
 import { LocalParameterStore, type LocalParameterValue, localParameterMethods } from "./local/parameter-store.js";
 import { LocalSecretStore, type LocalSecretValue } from "./local/secret-store.js";
 

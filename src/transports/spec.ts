@@ -8,8 +8,10 @@ import { ArgumentError, SecretsError } from "../core/errors.js";
 import type { Transport } from "../transport/types.js";
 import { agentTransport } from "./agent/transport.js";
 import { autoTransport } from "./auto.js";
+import { envTransport } from "./env.js";
 import { fileTransport } from "./file.js";
 import { memoryTransport } from "./memory.js";
+import { mountTransport } from "./mount/transport.js";
 import { sdkTransport } from "./sdk/transport.js";
 
 /**
@@ -41,9 +43,9 @@ interface SpecEntry {
 }
 
 /** The names of the built-in transports; with {@link SpecWithArgument}, the spec strings. */
-type SpecName = "sdk" | "agent" | "auto" | "memory" | "file";
+type SpecName = "sdk" | "agent" | "auto" | "memory" | "file" | "mount" | "env";
 /** The names that take an argument after a colon (`file:<path>`). */
-type SpecWithArgument = "file";
+type SpecWithArgument = "file" | "mount";
 
 /** Every built-in transport a spec can name. A new built-in transport adds its row here and its name above. */
 const SPECS: Readonly<Record<SpecName, SpecEntry>> = {
@@ -56,9 +58,11 @@ const SPECS: Readonly<Record<SpecName, SpecEntry>> = {
     build: (): Transport => memoryTransport(),
   },
   file: { argument: "path", aws: false, build: (path): Transport => fileTransport(path) },
+  mount: { argument: "dir", aws: false, build: (dir): Transport => mountTransport({ dir }) },
+  env: { aws: false, build: (): Transport => envTransport() },
 };
 
-/** A transport named by a string: `"sdk"`, `"agent"`, `"auto"`, `"memory"` or `"file:<path>"`. */
+/** A transport named by a string: `"sdk"`, `"agent"`, `"auto"`, `"memory"`, `"file:<path>"`, `"mount:<dir>"` or `"env"`. */
 export type TransportSpec = Exclude<SpecName, SpecWithArgument> | `${SpecWithArgument}:${string}`;
 
 /** Where a spec came from: an option in code, a CLI flag, or the environment variable. */

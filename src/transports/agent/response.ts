@@ -8,7 +8,7 @@
  * name and message of an upstream error (AWS messages name resources, never values), capped.
  */
 
-import { toSecretsError } from "../../aws/errors.js";
+import { codeForAwsName } from "../../aws/errors.js";
 import { SecretsError, type SecretsErrorCode } from "../../core/errors.js";
 import { isParameterType, type ParameterRecord, type SecretRecord } from "../../transport/types.js";
 import { AgentBodyTooLarge, type AgentHttpResponse, AgentRequestTimeout } from "./http.js";
@@ -175,11 +175,12 @@ export function responseError(
   const { status, body } = response;
   const upstream = upstreamError(body);
   if (upstream) {
+    // What toSecretsError makes of this error, without its SDK-only handling (sockets, `$response`).
     const cause = Object.assign(new Error(upstream.message), {
       name: upstream.name,
       $metadata: { httpStatusCode: status },
     });
-    return toSecretsError(cause, context);
+    return agentError(context, codeForAwsName(upstream.name, status), `${status} ${upstream.name}`, { status, cause });
   }
   const quoted = KNOWN_TEXT.test(body) ? body : undefined;
   const detail = `${status}${quoted ? ` ${quoted}` : body ? ` (a ${body.length}-character body)` : ""}`;

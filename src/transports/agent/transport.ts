@@ -41,6 +41,9 @@ export type { AgentFlavor } from "./response.js";
 
 const TRANSPORT_NAME = "agent";
 
+/** The TTL of the client cache in front of the agent, unless the client is given `cache`. */
+const CLIENT_CACHE_TTL_MS = 5_000;
+
 /** The variable the Lambda extension reads its port from; the agent transport honours it too. */
 const AGENT_PORT_ENV = "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT";
 
@@ -428,7 +431,8 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
 
   return {
     name: TRANSPORT_NAME,
-    cacheByDefault: false,
+    // The agent caches (5 minutes by default); a few seconds in memory keep hot reads off the loopback.
+    cacheByDefault: { ttlMs: CLIENT_CACHE_TTL_MS },
     endpoint,
     getSecretValue,
     getParameter,

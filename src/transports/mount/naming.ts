@@ -85,7 +85,13 @@ export function checkedTranslation(value: unknown): string | false {
   if (value === undefined) return "_";
   if (value === false) return false;
   if (typeof value === "string" && value.toLowerCase() === "false") return false;
-  if (typeof value !== "string" || value.length !== 1 || value.charCodeAt(0) > 0x7f || value === "/" || value === "\0") {
+  if (
+    typeof value !== "string" ||
+    value.length !== 1 ||
+    value.charCodeAt(0) > 0x7f ||
+    value === "/" ||
+    value === "\0"
+  ) {
     throw new ArgumentError(
       'mountTransport: "pathTranslation" must be one ASCII character other than "/" (ASCP\'s default is "_"), or false to keep slashes',
     );

@@ -14,8 +14,8 @@
 import { lstat, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SecretsError } from "../../core/errors.js";
+import { formatBytes, type LocalFile, LocalFileRefused, readRegularFile } from "../../core/regular-file.js";
 import { escapeControl } from "../../core/text.js";
-import { formatBytes, type LocalFile, LocalFileRefused, readRegularFile } from "../local/regular-file.js";
 
 /** The transport's name, in errors and logs. */
 export const TRANSPORT_NAME = "mount";
@@ -23,9 +23,9 @@ export const TRANSPORT_NAME = "mount";
  * The default size limit of a file: 64 KiB, the largest value Secrets Manager stores (SecretString
  * or SecretBinary); a JSON key extracted from a secret is smaller still.
  */
-export const DEFAULT_MAX_BYTES = 64 * 1024;
+export const DEFAULT_MAX_BYTES: number = 64 * 1024;
 /** The largest `maxBytes`: 1 MiB, the size limit of a whole Kubernetes Secret. */
-export const MAX_MAX_BYTES = 1024 * 1024;
+export const MAX_MAX_BYTES: number = 1024 * 1024;
 /** The atomic writer's link to the current timestamped directory. */
 export const DATA_LINK = "..data";
 
@@ -49,7 +49,13 @@ export interface VolumeRoot {
 }
 
 /** A `CONFIG` error about the volume or one of its files. Names paths and ids, never contents. */
-export function configError(operation: string, id: string | undefined, detail: string, hint?: string, cause?: unknown): SecretsError {
+export function configError(
+  operation: string,
+  id: string | undefined,
+  detail: string,
+  hint?: string,
+  cause?: unknown,
+): SecretsError {
   return new SecretsError({ code: "CONFIG", operation, secretId: id, transport: TRANSPORT_NAME, detail, hint, cause });
 }
 
@@ -132,7 +138,9 @@ export async function readVolumeFile(
       context.operation,
       context.id,
       `${path}: ${error.detail}`,
-      code === "EACCES" || code === "EPERM" ? "Give the process read access to the file (fsGroup, file mode)" : undefined,
+      code === "EACCES" || code === "EPERM"
+        ? "Give the process read access to the file (fsGroup, file mode)"
+        : undefined,
       error.cause,
     );
   }
