@@ -7,6 +7,7 @@ export const entries = {
   aws: "src/aws.ts",
   db: "src/db.ts",
   transports: "src/transports.ts",
+  watch: "src/watch.ts",
   /** The `secretwrangler` executable (package.json "bin"), not an import path. */
   cli: "src/cli/index.ts",
 };

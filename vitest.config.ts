@@ -7,7 +7,7 @@ export default defineConfig({
     alias: [
       { find: /^secretwrangler$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
       {
-        find: /^secretwrangler\/(agent|aws|db|transports)$/,
+        find: /^secretwrangler\/(agent|aws|db|transports|watch)$/,
         replacement: fileURLToPath(new URL("./src/$1.ts", import.meta.url)),
       },
     ],

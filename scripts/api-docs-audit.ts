@@ -13,6 +13,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   "secretwrangler/agent": "src/agent.ts",
   "secretwrangler/aws": "src/aws.ts",
   "secretwrangler/transports": "src/transports.ts",
+  "secretwrangler/watch": "src/watch.ts",
 };
 
 /** One public export whose documentation falls short. */

@@ -53,3 +53,4 @@ export { autoTransport } from "./transports/auto.js";
 export { fileTransport } from "./transports/file.js";
 export { memoryTransport } from "./transports/memory.js";
 export { sdkTransport } from "./transports/sdk/transport.js";
+export type { WatchHandle } from "./watch/types.js";

@@ -15,11 +15,13 @@ export type { SecretsErrorOptions } from "./core/errors.js";
 export type {
   BatchOptions,
   BatchResult,
+  DescribeSecretRequest,
   Freshness,
   ParameterRecord,
   ParameterRequest,
   ParametersByPathOptions,
   ParameterType,
+  SecretDescription,
   SecretRecord,
   SecretRequest,
   SecretVersionOptions,

@@ -14,13 +14,7 @@ import type { WatchRefreshEvent } from "../src/watch/types.js";
 import { watchParameter, watchSecret } from "../src/watch/watch.js";
 import type { AwsJsonServer } from "./helpers/aws-json-server.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
-import {
-  addDescribeSecret,
-  type FakeDescription,
-  FakeScheduler,
-  fakeClient,
-  sdkDescribeSecret,
-} from "./helpers/fake-describe.js";
+import { addDescribeSecret, type FakeDescription, FakeScheduler } from "./helpers/fake-describe.js";
 import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
 import type { FixtureVersion } from "./helpers/fixtures.js";
 
@@ -36,7 +30,6 @@ describe("watchSecret on the SDK transport (loopback Secrets Manager)", () => {
   const fixtures: Record<string, FixtureVersion[]> = {};
   const descriptions: Record<string, FakeDescription> = {};
   let server: AwsJsonServer;
-  const module = import("@aws-sdk/client-secrets-manager");
 
   beforeAll(async () => {
     server = await startFakeSecretsManager(fixtures);
@@ -51,10 +44,8 @@ describe("watchSecret on the SDK transport (loopback Secrets Manager)", () => {
 
   /** As the client builds it: the SDK transport (with describeSecret) behind the client's cache, on the fake clock. */
   async function client(scheduler: FakeScheduler) {
-    const sdk = sdkTransport({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1 });
-    const describeSecret = sdkDescribeSecret(fakeClient(server), await module);
     return createSecretsClient({
-      transport: { ...sdk, describeSecret } as typeof sdk,
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1 }),
       cache: { clock: () => scheduler.now() },
     });
   }
@@ -121,9 +112,11 @@ describe("watchSecret on the SDK transport (loopback Secrets Manager)", () => {
     await secrets.close();
   });
 
-  it("describeSecret as proposed: the dates as Dates, and AWS errors as value-free SecretsErrors", async () => {
+  it("describeSecret on the SDK transport: the dates as Dates, and AWS errors as value-free SecretsErrors", async () => {
     descriptions["app/described"] = { nextRotationDate: Date.UTC(2030, 5, 1), lastRotatedDate: Date.UTC(2030, 0, 1) };
-    const describeSecret = sdkDescribeSecret(fakeClient(server), await module);
+    const sdk = sdkTransport({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1 });
+    const describeSecret = (request: { id: string }) =>
+      (sdk.describeSecret as NonNullable<typeof sdk.describeSecret>)(request);
 
     const description = await describeSecret({ id: "app/described" });
     const error = await rejectionOf(describeSecret({ id: "app/none" }));

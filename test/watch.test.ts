@@ -7,6 +7,8 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { cachedTransport } from "../src/cache/cached-transport.js";
+import { coalescingTransport } from "../src/cache/coalescing-transport.js";
 import { ArgumentError, isSecretsError, SecretsError } from "../src/core/errors.js";
 import type { SecretRecord, Transport } from "../src/transport/types.js";
 import { memoryTransport } from "../src/transports/memory.js";
@@ -560,15 +562,13 @@ describe("watchSecret: the rotation date", () => {
     expect(counts.describeSecret).toBe(0);
   });
 
-  it("finds describeSecret and watchChanges on the transport a cache wraps (inner)", async () => {
+  it.each([
+    ["the cache", (inner: Transport) => cachedTransport(inner)],
+    ["the coalescer", (inner: Transport) => coalescingTransport(inner)],
+  ])("finds describeSecret behind %s, which passes it on", async (_, wrap) => {
     const scheduler = new FakeScheduler();
     const { transport: inner, counts } = rotating(() => undefined);
-    const wrapper: Transport & { inner: Transport } = {
-      name: inner.name,
-      inner,
-      getSecretValue: (request) => inner.getSecretValue(request),
-    };
-    track(await watchSecret(wrapper, "prod/db", { scheduler }));
+    track(await watchSecret(wrap(inner), "prod/db", { scheduler }));
     await flush();
 
     expect(counts.describeSecret).toBe(1);

@@ -15,7 +15,7 @@ import type {
   SecretVersionOptions,
   Transport,
 } from "../transport/types.js";
-import { frozenCopy, parameterKey, pathKey, secretKey, shares, toBatchResults } from "./keys.js";
+import { forwardUntouched, frozenCopy, parameterKey, pathKey, secretKey, shares, toBatchResults } from "./keys.js";
 import { type CacheOptions, normalizeCacheOptions } from "./options.js";
 import { type CacheSpace, RefreshingCache } from "./refreshing-cache.js";
 
@@ -204,5 +204,6 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
       );
     };
   }
+  forwardUntouched(inner, transport);
   return transport;
 }

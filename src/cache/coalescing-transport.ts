@@ -14,7 +14,16 @@ import type {
   SecretRecord,
   Transport,
 } from "../transport/types.js";
-import { frozenCopy, loadTimeoutError, parameterKey, pathKey, secretKey, shares, toBatchResults } from "./keys.js";
+import {
+  forwardUntouched,
+  frozenCopy,
+  loadTimeoutError,
+  parameterKey,
+  pathKey,
+  secretKey,
+  shares,
+  toBatchResults,
+} from "./keys.js";
 import { checkLoadTimeout } from "./options.js";
 
 /**
@@ -195,6 +204,7 @@ export function coalescingTransport(inner: Transport, options: CoalescingOptions
   if (inner.peekSecretValue) transport.peekSecretValue = inner.peekSecretValue.bind(inner);
   if (inner.peekParameter) transport.peekParameter = inner.peekParameter.bind(inner);
   if (inner.close) transport.close = inner.close.bind(inner);
+  forwardUntouched(inner, transport);
   if (batchGetSecretValue) {
     transport.batchGetSecretValue = (ids: readonly string[], batchOptions: BatchOptions = {}) =>
       abortable(

@@ -5,7 +5,7 @@
 import { SecretsError } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
 import { settle } from "../transport/batch.js";
-import type { BatchResult, ParameterRequest } from "../transport/types.js";
+import type { BatchResult, ParameterRequest, Transport } from "../transport/types.js";
 
 const SEPARATOR = "\u0000";
 
@@ -69,4 +69,13 @@ export function loadTimeoutError(
     retryable: true,
     detail: `no answer within ${loadTimeoutMs} ms (loadTimeoutMs); a later read asks again`,
   });
+}
+
+/**
+ * Gives a decorator (the cache, the coalescer) the methods of `inner` it passes on untouched: the
+ * rotation schedule and the change notices, which are not values to cache or share.
+ */
+export function forwardUntouched(inner: Transport, outer: Transport): void {
+  if (inner.describeSecret) outer.describeSecret = inner.describeSecret.bind(inner);
+  if (inner.watchChanges) outer.watchChanges = inner.watchChanges.bind(inner);
 }

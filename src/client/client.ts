@@ -21,7 +21,7 @@ import type {
 } from "../read/options.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../read/parameters.js";
 import { type ReferenceResult, type ResolveReferencesOptions, resolveReferences } from "../read/references.js";
-import { SecretReader, type SecretReads } from "../read/secret.js";
+import { readSecretsJson, SecretReader, type SecretReads } from "../read/secret.js";
 import type {
   BatchOptions,
   BatchResult,
@@ -31,6 +31,8 @@ import type {
   Transport,
 } from "../transport/types.js";
 import { resolveTransport, type TransportSpec } from "../transports/spec.js";
+import type { WatchParameterOptions, WatchSecretOptions } from "../watch/types.js";
+import { type WatchMethods, watchRegistry } from "../watch/watch.js";
 
 /** How a {@link SecretsClient} is set up. */
 export interface SecretsClientOptions {
@@ -62,7 +64,7 @@ export interface SecretsClientOptions {
  *
  * Parsed JSON values are deep-frozen: several callers may share one object.
  */
-export interface SecretsClient extends SecretReads {
+export interface SecretsClient extends SecretReads, WatchMethods {
   /** The transport this client reads through (its cache, when it has one). */
   readonly transport: Transport;
   /**
@@ -221,6 +223,13 @@ class DefaultSecretsClient extends SecretReader implements SecretsClient {
     this.#ownsTransport = shared === undefined;
   }
 
+  getSecretsJson(
+    ids: readonly string[],
+    options?: BatchOptions & { readonly schema?: StandardSchemaV1 | undefined },
+  ): Promise<never> {
+    return readSecretsJson(this.transport, ids, options) as Promise<never>;
+  }
+
   getParameter(name: string, options?: ParameterReadOptions): Promise<never> {
     return readParameter(this.transport, name, options) as Promise<never>;
   }
@@ -244,6 +253,17 @@ class DefaultSecretsClient extends SecretReader implements SecretsClient {
     return resolveReferences(this.transport, values, options);
   }
 
+  watch(id: string, options?: WatchSecretOptions): Promise<never> {
+    return watchRegistry(this.transport).watchSecret(
+      id,
+      options as WatchSecretOptions & { schema?: undefined },
+    ) as never;
+  }
+
+  watchParameter(name: string, options?: WatchParameterOptions): Promise<never> {
+    return watchRegistry(this.transport).watchParameter(name, options) as never;
+  }
+
   extend(options: SecretsClientOptions): SecretsClient {
     if (options.transport !== undefined || options.session !== undefined) {
       return new DefaultSecretsClient({ ...this.#options, ...options });
@@ -262,6 +282,8 @@ class DefaultSecretsClient extends SecretReader implements SecretsClient {
   }
 
   async close(): Promise<void> {
+    // This client's watches: they read through its transport (its cache, or the shared one).
+    if (this.#ownsTransport || this.#cache !== undefined) watchRegistry(this.transport).close();
     if (this.#ownsTransport) await this.transport.close?.();
     else this.#cache?.clear();
   }

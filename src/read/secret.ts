@@ -112,8 +112,11 @@ export interface SecretReads {
   ): Promise<BatchResult<DeepReadonly<T>>[]>;
 }
 
-/** The secret reads on one transport: the client's and the agent reader's. */
-export class SecretReader implements SecretReads {
+/**
+ * The reads of one secret on one transport: the client's and the agent reader's. (The batch read is
+ * {@link readSecretsJson}.)
+ */
+export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
   /** The transport the reads go through. */
   readonly transport: Transport;
 
@@ -160,29 +163,38 @@ export class SecretReader implements SecretReads {
       secretBinary: record.secretBinary && Uint8Array.from(record.secretBinary),
     };
   }
+}
 
-  async getSecretsJson(
-    ids: readonly string[],
-    options: BatchOptions & { readonly schema?: StandardSchemaV1 | undefined } = {},
-  ): Promise<never> {
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "")) {
-      throw new ArgumentError("secret ids must be an array of non-empty strings");
-    }
-    const { name } = this.transport;
-    const records = await readSecretBatch(this.transport, [...new Set(ids)], { signal: options.signal });
-    const byId = new Map(records.map((result) => [result.id, result]));
-    const results = await Promise.all(
-      ids.map(async (id): Promise<BatchResult<unknown>> => {
-        const record = byId.get(id) ?? { id, ok: false, error: missingResultError(name, "batchGetSecretValue", id) };
-        if (!record.ok) return record;
-        try {
-          return { id, ok: true, value: await recordJson(record.value, this.#context(id), options.schema) };
-        } catch (error) {
-          if (error instanceof SecretsError) return { id, ok: false, error };
-          throw error;
-        }
-      }),
-    );
-    return results as never;
+/**
+ * `getSecretsJson`: many JSON secrets in as few calls as the transport allows (its batch call, else
+ * one read per id), each parsed and validated on its own; one result per id, in order. A function of
+ * its own, not a {@link SecretReader} method, so the agent reader's bundle does not carry it.
+ */
+export async function readSecretsJson(
+  transport: Transport,
+  ids: readonly string[],
+  options: BatchOptions & { readonly schema?: StandardSchemaV1 | undefined } = {},
+): Promise<BatchResult<unknown>[]> {
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "")) {
+    throw new ArgumentError("secret ids must be an array of non-empty strings");
   }
+  const { name } = transport;
+  const records = await readSecretBatch(transport, [...new Set(ids)], { signal: options.signal });
+  const byId = new Map(records.map((result) => [result.id, result]));
+  return Promise.all(
+    ids.map(async (id): Promise<BatchResult<unknown>> => {
+      const record = byId.get(id) ?? { id, ok: false, error: missingResultError(name, "batchGetSecretValue", id) };
+      if (!record.ok) return record;
+      try {
+        return {
+          id,
+          ok: true,
+          value: await recordJson(record.value, { secretId: id, transport: name }, options.schema),
+        };
+      } catch (error) {
+        if (error instanceof SecretsError) return { id, ok: false, error };
+        throw error;
+      }
+    }),
+  );
 }

@@ -121,6 +121,45 @@ export interface ParametersByPathOptions extends BatchOptions, Freshness {
 }
 
 /**
+ * A secret's metadata besides its value: its rotation schedule. The SDK transport reads it with
+ * DescribeSecret.
+ *
+ * @example
+ * ```ts
+ * const description: SecretDescription = { name: 'prod/db', rotationEnabled: true, nextRotationDate: new Date('2030-01-01') };
+ * ```
+ */
+export interface SecretDescription {
+  /** The secret's name. */
+  readonly name: string;
+  /** The secret's full ARN, when the backend reports it. */
+  readonly arn?: string | undefined;
+  /** Whether rotation is turned on. */
+  readonly rotationEnabled?: boolean | undefined;
+  /** When the next rotation is due (Secrets Manager rotates on or before it), if one is scheduled. */
+  readonly nextRotationDate?: Date | undefined;
+  /** When the secret was last rotated. */
+  readonly lastRotatedDate?: Date | undefined;
+  /** When the secret (its value or its metadata) last changed. */
+  readonly lastChangedDate?: Date | undefined;
+}
+
+/**
+ * One `describeSecret` call.
+ *
+ * @example
+ * ```ts
+ * const request: DescribeSecretRequest = { id: 'prod/db', signal: AbortSignal.timeout(5_000) };
+ * ```
+ */
+export interface DescribeSecretRequest {
+  /** Name, full ARN or partial ARN. */
+  readonly id: string;
+  /** Cancels the call. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
  * A backend that serves secrets. Write your own by returning an object of this shape from a factory.
  *
  * @example
@@ -166,6 +205,12 @@ export interface Transport {
   ): Promise<BatchResult<ParameterRecord>[]>;
   /** Reads every parameter under a path, all pages. */
   getParametersByPath?(path: string, options?: ParametersByPathOptions): Promise<ParameterRecord[]>;
+  /**
+   * The secret's rotation schedule (Secrets Manager's DescribeSecret), so that watchers can read
+   * again soon after a rotation is due. Backends that cannot tell leave it out. Throws
+   * {@link SecretsError} on failure.
+   */
+  describeSecret?(request: DescribeSecretRequest): Promise<SecretDescription>;
   /**
    * Tells `onChange` whenever the backend's values may have changed (a file edited, a mounted
    * volume swapped), so that watchers read again at once instead of at their next refresh. Returns

@@ -6,16 +6,9 @@
  */
 import { jitteredBackoff } from "../core/backoff.js";
 import { isSecretsError, type SecretsErrorCode } from "../core/errors.js";
+import type { DescribeSecretRequest, SecretDescription } from "../transport/types.js";
 import { type NormalizedWatchOptions, SCHEDULE } from "./options.js";
-import type {
-  DescribeSecretRequest,
-  SecretDescription,
-  WatchErrorEvent,
-  WatchKind,
-  WatchReason,
-  WatchRefreshEvent,
-  WatchScheduler,
-} from "./types.js";
+import type { WatchErrorEvent, WatchKind, WatchReason, WatchRefreshEvent, WatchScheduler } from "./types.js";
 
 /** What a watch reads from: one secret (a stage) or one parameter (a label), as records. */
 export interface WatchSource<R> {

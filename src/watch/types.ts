@@ -1,9 +1,6 @@
 /**
  * The public types of watch handles: the options of `watchSecret` / `watchParameter`, the handle,
  * its change events, the hooks' events and the scheduler tests inject. See `docs/watch.md`.
- *
- * `SecretDescription`, `DescribeSecretRequest` and `DescribingTransport` are the proposed addition
- * to the transport contract (`describeSecret`); they live here until `transport/types.ts` has them.
  */
 import type { SecretsErrorCode } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/schema.js";
@@ -252,60 +249,4 @@ export interface WatchParameterOptions extends WatchOptions {
   readonly type?: ParameterType | undefined;
   /** Refused: a version number never changes, so there is nothing to watch. Follow a `label`. */
   readonly version?: undefined;
-}
-
-/**
- * A secret's metadata besides its value: its rotation schedule. Proposed for the transport
- * contract; the SDK transport reads it with DescribeSecret.
- *
- * @example
- * ```ts
- * const description: SecretDescription = { name: 'prod/db', rotationEnabled: true, nextRotationDate: new Date('2030-01-01') };
- * ```
- */
-export interface SecretDescription {
-  /** The secret's name. */
-  readonly name: string;
-  /** The secret's full ARN, when the backend reports it. */
-  readonly arn?: string | undefined;
-  /** Whether rotation is turned on. */
-  readonly rotationEnabled?: boolean | undefined;
-  /** When the next rotation is due (Secrets Manager rotates on or before it), if one is scheduled. */
-  readonly nextRotationDate?: Date | undefined;
-  /** When the secret was last rotated. */
-  readonly lastRotatedDate?: Date | undefined;
-  /** When the secret (its value or its metadata) last changed. */
-  readonly lastChangedDate?: Date | undefined;
-}
-
-/**
- * One `describeSecret` call. Proposed for the transport contract.
- *
- * @example
- * ```ts
- * const request: DescribeSecretRequest = { id: 'prod/db', signal: AbortSignal.timeout(5_000) };
- * ```
- */
-export interface DescribeSecretRequest {
-  /** Name, full ARN or partial ARN. */
-  readonly id: string;
-  /** Cancels the call. */
-  readonly signal?: AbortSignal | undefined;
-}
-
-/**
- * A transport that can say when a secret rotates next. Proposed: `describeSecret` becomes an
- * optional method of {@link Transport} itself.
- *
- * @example
- * ```ts
- * const transport: DescribingTransport = {
- *   ...memoryTransport({ 'prod/db': '{}' }),
- *   describeSecret: async ({ id }) => ({ name: id, nextRotationDate: new Date(Date.now() + 3_600_000) }),
- * };
- * ```
- */
-export interface DescribingTransport extends Transport {
-  /** The secret's rotation schedule. Throws `SecretsError` on failure. */
-  describeSecret?(request: DescribeSecretRequest): Promise<SecretDescription>;
 }

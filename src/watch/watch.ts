@@ -20,13 +20,7 @@ import {
   secretWatchOptions,
 } from "./options.js";
 import { SharedWatch, type WatchSource } from "./shared.js";
-import type {
-  DescribingTransport,
-  WatchHandle,
-  WatchParameterOptions,
-  WatchScheduler,
-  WatchSecretOptions,
-} from "./types.js";
+import type { WatchHandle, WatchParameterOptions, WatchScheduler, WatchSecretOptions } from "./types.js";
 
 /**
  * The watches on one transport: several handles on one id (and the same stage or label, decrypt
@@ -111,18 +105,13 @@ export interface WatchMethods {
   watchParameter(name: string, options?: WatchParameterOptions): Promise<WatchHandle<string | string[]>>;
 }
 
-/** Where a transport keeps an optional method: on itself, or on the transport a wrapper (a cache) wraps. */
+/** An optional method of the transport, bound (the cache and the coalescer pass these two on). */
 function capability<K extends "describeSecret" | "watchChanges">(
   transport: Transport,
   name: K,
-): NonNullable<DescribingTransport[K]> | undefined {
-  let current: unknown = transport;
-  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
-    const method = (current as Record<string, unknown>)[name];
-    if (typeof method === "function") return method.bind(current) as NonNullable<DescribingTransport[K]>;
-    current = (current as { inner?: unknown }).inner;
-  }
-  return undefined;
+): NonNullable<Transport[K]> | undefined {
+  const method = transport[name];
+  return typeof method === "function" ? (method.bind(transport) as NonNullable<Transport[K]>) : undefined;
 }
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

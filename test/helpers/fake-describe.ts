@@ -1,17 +1,9 @@
 /**
  * What the watch tests need beyond the shared helpers: DescribeSecret on the loopback fake Secrets
- * Manager (added with its `handle()`), the SDK side of `describeSecret` exactly as proposed for the
- * SDK transport, a fake scheduler (clock and timers) and a transport that counts its calls.
+ * Manager (added with its `handle()`), a fake scheduler (clock and timers) and a transport that counts its calls.
  */
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { sdkError as toSecretsError } from "../../src/aws/sdk-errors.js";
 import type { SecretRecord, Transport } from "../../src/transport/types.js";
-import type {
-  DescribeSecretRequest,
-  DescribingTransport,
-  SecretDescription,
-  WatchScheduler,
-} from "../../src/watch/types.js";
+import type { WatchScheduler } from "../../src/watch/types.js";
 import { type AwsJsonServer, awsError } from "./aws-json-server.js";
 import { fakeArn } from "./fake-secrets-manager.js";
 
@@ -46,38 +38,6 @@ export function addDescribeSecret(server: AwsJsonServer, descriptions: Record<st
       };
     },
   });
-}
-
-/**
- * The SDK transport's `describeSecret`, as proposed for src/transports/sdk/transport.ts (there it
- * gets its client and module from the transport's lazy `sdk.get()`).
- */
-export function sdkDescribeSecret(
-  client: SecretsManagerClient,
-  module: typeof import("@aws-sdk/client-secrets-manager"),
-): (request: DescribeSecretRequest) => Promise<SecretDescription> {
-  return async (request) => {
-    try {
-      const output = await client.send(new module.DescribeSecretCommand({ SecretId: request.id }), {
-        abortSignal: request.signal,
-      });
-      return {
-        name: output.Name ?? request.id,
-        arn: output.ARN,
-        rotationEnabled: output.RotationEnabled,
-        nextRotationDate: output.NextRotationDate,
-        lastRotatedDate: output.LastRotatedDate,
-        lastChangedDate: output.LastChangedDate,
-      };
-    } catch (error) {
-      throw toSecretsError(error, { operation: "describeSecret", secretId: request.id, transport: "sdk" });
-    }
-  };
-}
-
-/** A SecretsManagerClient on the fake. */
-export function fakeClient(server: AwsJsonServer): SecretsManagerClient {
-  return new SecretsManagerClient({ endpoint: server.endpoint, region: "us-east-1", maxAttempts: 1 });
 }
 
 /** Lets every pending promise callback run (no I/O happens in the fake-timer tests). */
@@ -157,11 +117,11 @@ export interface CallCounts {
  */
 export function countingTransport(
   inner: Transport,
-  extra: Pick<DescribingTransport, "describeSecret" | "watchChanges"> = {},
-): { transport: DescribingTransport; counts: CallCounts; fail: { error: unknown } } {
+  extra: Pick<Transport, "describeSecret" | "watchChanges"> = {},
+): { transport: Transport; counts: CallCounts; fail: { error: unknown } } {
   const counts: CallCounts = { getSecretValue: 0, forced: 0, describeSecret: 0 };
   const fail: { error: unknown } = { error: undefined };
-  const transport: DescribingTransport = {
+  const transport: Transport = {
     ...inner,
     name: inner.name,
     async getSecretValue(request): Promise<SecretRecord> {

@@ -17,7 +17,15 @@ import {
 import { sdkError as toSecretsError } from "../../aws/sdk-errors.js";
 import { SecretsError } from "../../core/errors.js";
 import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "../../transport/batch.js";
-import type { BatchOptions, BatchResult, SecretRecord, SecretRequest, Transport } from "../../transport/types.js";
+import type {
+  BatchOptions,
+  BatchResult,
+  DescribeSecretRequest,
+  SecretDescription,
+  SecretRecord,
+  SecretRequest,
+  Transport,
+} from "../../transport/types.js";
 import { type SsmModule, ssmParameterMethods } from "./ssm.js";
 
 const TRANSPORT_NAME = "sdk";
@@ -230,6 +238,26 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     });
   }
 
+  /** DescribeSecret: the rotation schedule, for watchers. */
+  async function describeSecret(request: DescribeSecretRequest): Promise<SecretDescription> {
+    try {
+      const { module, client } = await sdk.get();
+      const output = await client.send(new module.DescribeSecretCommand({ SecretId: request.id }), {
+        abortSignal: request.signal,
+      });
+      return {
+        name: output.Name ?? request.id,
+        arn: output.ARN,
+        rotationEnabled: output.RotationEnabled,
+        nextRotationDate: output.NextRotationDate,
+        lastRotatedDate: output.LastRotatedDate,
+        lastChangedDate: output.LastChangedDate,
+      };
+    } catch (error) {
+      throw toSecretsError(error, { operation: "describeSecret", secretId: request.id, transport: TRANSPORT_NAME });
+    }
+  }
+
   /** BatchGetSecretValue by 20 ids, a few calls at a time; a failed call fails only its own ids. */
   async function batchGetSecretValue(
     ids: readonly string[],
@@ -249,6 +277,7 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     name: TRANSPORT_NAME,
     getSecretValue,
     batchGetSecretValue,
+    describeSecret,
     ...ssmParameterMethods(ssm, TRANSPORT_NAME),
     close() {
       sdk.close();
