@@ -8,7 +8,13 @@ import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
 import { describe, expect, it } from "vitest";
 
-const LIMIT_GZIP_BYTES = 10 * 1024;
+/**
+ * 7.4 KB until the hardening of 0.2: the schema scrubber that withholds a validator's message when
+ * it could quote any part of the value, at any size or depth, with the redaction of data keys in
+ * paths (about 3.4 KB gzip), the bounded file reads and the token checks ship with every read that
+ * validates. Still a tenth of the SDK path (bench/RESULTS.md).
+ */
+const LIMIT_GZIP_BYTES = 13 * 1024;
 
 async function bundle(external: string[]): Promise<{ gzip: number; minified: number; inputs: string[] }> {
   const result = await build({
@@ -34,7 +40,7 @@ describe("bundle of a Lambda handler on the agent", () => {
     ["with @aws-sdk/* external (the Lambda runtime's SDK)", ["@aws-sdk/*"]],
     ["with nothing external", []],
   ] as const) {
-    it(`stays under 10 KB gzip ${label}, without the SDK or zod`, async () => {
+    it(`stays under 13 KB gzip ${label}, without the SDK or zod`, async () => {
       const { gzip, minified, inputs } = await bundle([...external]);
       console.info(`lambda-agent-handler ${label}: ${minified} B minified, ${gzip} B gzip`);
 

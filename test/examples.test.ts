@@ -127,7 +127,7 @@ describe("examples that call AWS, against loopback fakes", () => {
     expect(stdout.split("\n")).toEqual([
       "alpha-vantage/api-key -> 12 chars",
       "prod/db -> ok; prod/missing -> NOT_FOUND",
-      '[secretwrangler] [sdk] createTransport failed (CONFIG): pass either "client" or "region", not both',
+      '[secretwrangler] [sdk] pass either "client" or "region", not both',
       "/my-app/prod/api-url -> https://api.example.com/v2",
       "",
     ]);

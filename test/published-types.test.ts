@@ -84,6 +84,8 @@ function project(name: string, packages: readonly string[], moduleResolution: "n
         target: "ES2022",
         module: moduleResolution === "node" ? "commonjs" : "node16",
         moduleResolution,
+        // As `tsc --init` sets it; zod's own CommonJS declarations need it under node10.
+        esModuleInterop: true,
         // A link resolves to its real path in this repository's node_modules, so the linked packages
         // find their own dependencies there; the copy of this package finds only the setup's links.
         types: ["node"],
