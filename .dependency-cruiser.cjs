@@ -24,7 +24,11 @@ const upward = LAYERS.slice(0, -1).map(([name, path], index) => ({
     .join(", ")}: it may not import them`,
   severity: "error",
   from: { path },
-  to: { path: LAYERS.slice(index + 1).map(([, above]) => `(${above})`).join("|") },
+  to: {
+    path: LAYERS.slice(index + 1)
+      .map(([, above]) => `(${above})`)
+      .join("|"),
+  },
 }));
 
 module.exports = {

@@ -1,8 +1,15 @@
 import { describe, expectTypeOf, it } from "vitest";
 import { type CoalescingOptions, coalescingTransport } from "../src/cache/coalescing-transport.js";
 import { abortable } from "../src/core/abort.js";
-import { type CachedTransport } from "../src/transports.js";
-import { type CacheErrorEvent, cachedTransport, createSecretsClient, memoryTransport, type SecretRecord, type Transport } from "../src/index.js";
+import {
+  type CacheErrorEvent,
+  cachedTransport,
+  createSecretsClient,
+  memoryTransport,
+  type SecretRecord,
+  type Transport,
+} from "../src/index.js";
+import type { CachedTransport } from "../src/transports.js";
 
 describe("cache option types", () => {
   it("takes cache options or false, nothing else", () => {

@@ -1,7 +1,18 @@
 import { describe, expect, it, vi } from "vitest";
-import { type CachedTransport } from "../src/transports.js";
-import { type CacheErrorEvent, type CacheOptions, createSecretsClient, getDefaultClient, getSecret, isSecretsError, memoryTransport, resetDefaultClient, type SecretsClient, type StandardSchemaV1, sdkTransport } from "../src/index.js";
-import type { MemoryTransport } from "../src/transports.js";
+import {
+  type CacheErrorEvent,
+  type CacheOptions,
+  createSecretsClient,
+  getDefaultClient,
+  getSecret,
+  isSecretsError,
+  memoryTransport,
+  resetDefaultClient,
+  type SecretsClient,
+  type StandardSchemaV1,
+  sdkTransport,
+} from "../src/index.js";
+import type { CachedTransport, MemoryTransport } from "../src/transports.js";
 import { FakeClock, flush, type ScriptedBackend, scriptedBackend, settled } from "./helpers/cache-backend.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";

@@ -92,7 +92,7 @@ export function failoverSettings(options: Record<string, unknown>, transport: st
   }
   if (failoverRegions === undefined) return { regions: [], cooldownMs };
   if (!Array.isArray(failoverRegions)) {
-    throw refused(transport, "failoverRegions", 'must be an array of regions or { region, endpoint } objects');
+    throw refused(transport, "failoverRegions", "must be an array of regions or { region, endpoint } objects");
   }
   const primary = typeof options.region === "string" ? options.region : undefined;
   const seen = new Set<string>(primary === undefined ? [] : [primary]);
@@ -202,7 +202,10 @@ export type RegionAttempt<S, T> = (target: RegionTarget<S>, region: string | und
 /** The runner of {@link createFailover}. */
 export interface Failover<S> {
   /** Reads in the first region that answers; see {@link createFailover}. */
-  run<T>(context: { readonly operation: string; readonly secretId?: string | undefined }, attempt: RegionAttempt<S, T>): Promise<T>;
+  run<T>(
+    context: { readonly operation: string; readonly secretId?: string | undefined },
+    attempt: RegionAttempt<S, T>,
+  ): Promise<T>;
 }
 
 interface RegionState {
