@@ -1,7 +1,8 @@
 /**
  * `secretwrangler/db`: database logins from Secrets Manager. zod schemas for the JSON that Secrets
  * Manager and RDS keep per engine, driver adapters that spread into pg, mysql2, mssql and oracledb,
- * connection URLs for knex / Prisma / MongoDB, and a rotation-safe connect. A subpath of its own
+ * connection URLs for knex / Prisma / MongoDB, a rotation-safe connect and pools that survive
+ * rotation (`pgPool`, `mysql2Pool`, `rotatingPool`). A subpath of its own
  * because it loads zod; the root entry does not.
  *
  * Every public export is listed here by name.
@@ -48,6 +49,13 @@ export type {
 } from "./db/iam.js";
 export { rdsIamAuth } from "./db/iam.js";
 export { parseDbSecret } from "./db/parse.js";
+export type { RotatingPool, RotatingPoolOptions } from "./db/pools/generic.js";
+export { rotatingPool } from "./db/pools/generic.js";
+export type { Mysql2Driver, Mysql2PoolConfig, Mysql2PoolOptions } from "./db/pools/mysql2.js";
+export { mysql2Pool } from "./db/pools/mysql2.js";
+export type { DbPoolOptions, DbPoolWatchOptions } from "./db/pools/options.js";
+export type { PgDriver, PgPoolConfig, PgPoolOptions } from "./db/pools/pg.js";
+export { pgPool } from "./db/pools/pg.js";
 export type { ParseDbSecretOptions } from "./db/schemas.js";
 export { createDbSecretSchema, dbSecretSchema } from "./db/schemas.js";
 export type { ConnectionUrlOptions, DbSecretBase, DbSecretDefaults, DbTlsOption } from "./db/shared.js";

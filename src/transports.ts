@@ -11,6 +11,8 @@
 
 export type { CachedTransport } from "./cache/cached-transport.js";
 export { cachedTransport } from "./cache/cached-transport.js";
+export type { SecretFilter, SecretFilterKey } from "./cache/filters.js";
+export type { PrefetchRequest, PrefetchResult } from "./cache/prefetch.js";
 export type { SecretsErrorOptions } from "./core/errors.js";
 export type {
   BatchOptions,
@@ -47,6 +49,7 @@ export type {
 } from "./transports/mount/transport.js";
 export { mountTransport } from "./transports/mount/transport.js";
 export type {
+  SdkFailoverRegion,
   SdkTransportClientOptions,
   SdkTransportConfigOptions,
   SdkTransportOptions,

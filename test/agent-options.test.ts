@@ -33,6 +33,22 @@ const BAD_VALUES: { readonly [K in keyof Required<AgentTransportOptions>]: reado
   retryDelayMs: [-1, 2_001, 0.5],
   maxSockets: [0, 257, 1.5],
   flavor: ["extension", 1, "Agent"],
+  // The agent's own rejects (parse.rs), and what only its Unicode \w would let through.
+  roleArn: [
+    5,
+    "",
+    "not-an-arn",
+    "arn:aws:iam::12345:role/Admin",
+    "arn:aws:iam::1234567890123:role/Admin",
+    "arn:aws:iam:us-east-1:123456789012:role/Admin",
+    "arn:aws:sts::123456789012:role/Admin",
+    "arn:aws:iam::123456789012:user/Someone",
+    "arn:aws:iam::123456789012:role/",
+    'arn:aws:iam::987654321098:role/test","injected":"value',
+    "arn:aws:iam::123456789012:role/Admin\n",
+    "arn:aws:iam::123456789012:role/Zoë",
+    `arn:aws:iam::123456789012:role/${AGENT_TOKEN_CANARY}?x`,
+  ],
   sleep: ["fast", 100, {}],
 };
 

@@ -23,6 +23,8 @@ const BAD: { readonly [Name in keyof Required<CacheOptions>]: readonly unknown[]
   backoffMs: [...BAD_MILLISECONDS, 0],
   maxBackoffMs: BAD_MILLISECONDS,
   loadTimeoutMs: [...BAD_MILLISECONDS, 0, 2 ** 31, Number.MAX_SAFE_INTEGER],
+  batchRefresh: ["yes", 1, 0, {}, "false"],
+  refreshJitterMs: [...BAD_MILLISECONDS, 30_001],
   onError: NOT_FUNCTIONS,
   clock: NOT_FUNCTIONS,
 };
@@ -37,6 +39,8 @@ const GOOD: { readonly [Name in keyof Required<CacheOptions>]: readonly unknown[
   backoffMs: [1, 0.5, undefined],
   maxBackoffMs: [0, 1, 10 ** 9, undefined],
   loadTimeoutMs: [1, 30_000, 2 ** 31 - 1, undefined],
+  batchRefresh: [true, false, undefined],
+  refreshJitterMs: [0, 30_000, undefined],
   onError: [() => {}, undefined],
   clock: [() => 0, undefined],
 };

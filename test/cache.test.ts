@@ -42,6 +42,8 @@ function setup(cache: CacheOptions = {}, values: Record<string, string> = { "pro
       ttlMs: TTL,
       refreshAheadMs: AHEAD,
       maxStaleMs: STALE,
+      // The exact window edges; the fleet jitter of batched refresh is tested in cache-batch.test.ts.
+      refreshJitterMs: 0,
       clock: clock.read,
       onError: (event) => errors.push(event),
       ...cache,

@@ -15,6 +15,7 @@ import type {
   SecretVersionOptions,
   Transport,
 } from "../transport/types.js";
+import { type FilterReads, filterReadsOf, type SecretFilter } from "./filters.js";
 import { forwardUntouched, frozenCopy, parameterKey, pathKey, secretKey, shares, toBatchResults } from "./keys.js";
 import { type CacheOptions, normalizeCacheOptions } from "./options.js";
 import { type CacheSpace, RefreshingCache } from "./refreshing-cache.js";
@@ -60,8 +61,13 @@ export interface CachedTransport extends Transport {
  */
 export function cachedTransport(inner: Transport, options?: CacheOptions): CachedTransport {
   const name = inner.name;
-  const cache = new RefreshingCache(normalizeCacheOptions(options), name);
   const { batchGetSecretValue, getParameter, getParameters, getParametersByPath } = inner;
+  const normalized = normalizeCacheOptions(options, batchGetSecretValue !== undefined);
+  const cache = new RefreshingCache(normalized, name);
+  const loadSecrets = (ids: readonly string[]): Promise<SecretRecord>[] =>
+    shares((batchGetSecretValue as NonNullable<Transport["batchGetSecretValue"]>).call(inner, ids), ids, (id) =>
+      missingResultError(name, "batchGetSecretValue", id),
+    );
 
   const secrets = cache.space<SecretRecord, SecretVersionOptions & { readonly id: string }>(
     "getSecretValue",
@@ -69,6 +75,7 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
     ({ id, versionId, versionStage }) =>
       (force) =>
         inner.getSecretValue({ id, versionId, versionStage, ...(force ? { forceRefresh: true } : {}) }),
+    normalized.batchRefresh ? loadSecrets : undefined,
   );
   /** One space per `decrypt` value (true, false, unset), so the common key is the bare name. */
   const parameterSpaces = new Map<boolean | undefined, CacheSpace<ParameterRecord, ParameterRequest>>();
@@ -159,10 +166,7 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
           cache.readMany(
             secrets,
             ids.map((id) => ({ id, key: id, request: { id } })),
-            (missing) =>
-              shares(batchGetSecretValue.call(inner, missing), missing, (id) =>
-                missingResultError(name, "batchGetSecretValue", id),
-              ),
+            loadSecrets,
           ),
         );
       return abortable(read, batchOptions.signal, { operation: "batchGetSecretValue", transport: name });
@@ -205,5 +209,29 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
     };
   }
   forwardUntouched(inner, transport);
+  const byFilter = filterReadsOf(inner);
+  if (byFilter) {
+    // Always a call (which secrets match is the backend's to say); each secret found is stored under
+    // its name, as a read of that name would have stored it.
+    (transport as CachedTransport & FilterReads).batchGetSecretValueByFilter = async (
+      filters: readonly SecretFilter[],
+      batchOptions?: BatchOptions,
+    ) => {
+      const startedAt = normalized.clock();
+      const results = await byFilter.call(inner, filters, batchOptions);
+      for (const result of results) {
+        if (result.ok)
+          cache.store(
+            secrets,
+            secretKey(result.id, undefined, undefined),
+            result.id,
+            { id: result.id },
+            result.value,
+            startedAt,
+          );
+      }
+      return results;
+    };
+  }
   return transport;
 }

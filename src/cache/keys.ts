@@ -78,4 +78,9 @@ export function loadTimeoutError(
 export function forwardUntouched(inner: Transport, outer: Transport): void {
   if (inner.describeSecret) outer.describeSecret = inner.describeSecret.bind(inner);
   if (inner.watchChanges) outer.watchChanges = inner.watchChanges.bind(inner);
+  // A read by filter (not in the contract yet, see filters.ts): always a call, nothing to share.
+  const byFilter = (inner as { batchGetSecretValueByFilter?: unknown }).batchGetSecretValueByFilter;
+  if (typeof byFilter === "function") {
+    (outer as { batchGetSecretValueByFilter?: unknown }).batchGetSecretValueByFilter = byFilter.bind(inner);
+  }
 }

@@ -85,6 +85,25 @@ export interface CacheOptions {
    * raise those. @default 45_000
    */
   readonly loadTimeoutMs?: number | undefined;
+  /**
+   * Refresh the current versions of secrets that fall due together in one BatchGetSecretValue call
+   * per 20 ids (the transport's `batchGetSecretValue`) instead of one GetSecretValue each: when a read
+   * starts a background refresh, every other cached secret of this cache that is due, or due within
+   * `refreshAheadMs`, joins it (collected until the current task ends). A key whose result failed is
+   * handled as after its own failed refresh (stale-on-error, backoff). Reads of a version or stage,
+   * `forceRefresh` reads, cold reads and reads that wait past `maxStaleMs` are never batched. If a
+   * whole batch is refused with `ACCESS_DENIED` (no `secretsmanager:BatchGetSecretValue` permission),
+   * its keys are read one by one at once and this cache stops batching.
+   * @default true when the transport has `batchGetSecretValue`; without one, batching is off whatever this says
+   */
+  readonly batchRefresh?: boolean | undefined;
+  /**
+   * How far into the refresh-ahead window this cache's refresh point may move, in milliseconds:
+   * drawn once per cache, uniformly between 0 and this, so that a fleet of processes started
+   * together does not refresh in lockstep. At most `refreshAheadMs`.
+   * @default refreshAheadMs / 2 with `batchRefresh`, else 0
+   */
+  readonly refreshJitterMs?: number | undefined;
   /** Told about every failed refresh. Gets ids and errors, never values. Must not throw. */
   readonly onError?: ((event: CacheErrorEvent) => void) | undefined;
   /**
@@ -104,6 +123,10 @@ export interface NormalizedCacheOptions {
   readonly backoffMs: number;
   readonly maxBackoffMs: number;
   readonly loadTimeoutMs: number;
+  /** Whether background refreshes of current versions are batched (see {@link CacheOptions.batchRefresh}). */
+  readonly batchRefresh: boolean;
+  /** The bound of this cache's refresh-point jitter, in milliseconds. */
+  readonly refreshJitterMs: number;
   readonly onError: ((event: CacheErrorEvent) => void) | undefined;
   readonly clock: () => number;
 }
@@ -147,8 +170,11 @@ function milliseconds(options: CacheOptions, name: keyof CacheOptions, fallback:
   return value;
 }
 
-/** Checks the options (a `TypeError` names the bad one) and fills the defaults. */
-export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCacheOptions {
+/**
+ * Checks the options (an `ArgumentError` names the bad one) and fills the defaults; `canBatch` says
+ * whether the transport has `batchGetSecretValue` (the default of `batchRefresh`).
+ */
+export function normalizeCacheOptions(options: CacheOptions = {}, canBatch = false): NormalizedCacheOptions {
   if (typeof options !== "object" || options === null) {
     throw new ArgumentError("cache must be an options object or false");
   }
@@ -165,6 +191,17 @@ export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCac
   if (typeof staleOnError !== "boolean") {
     throw new ArgumentError(`cache.staleOnError must be a boolean, got ${typeof staleOnError}`);
   }
+  const batchOption = options.batchRefresh ?? canBatch;
+  if (typeof batchOption !== "boolean") {
+    throw new ArgumentError(`cache.batchRefresh must be a boolean, got ${typeof batchOption}`);
+  }
+  // On a transport without a batch call there is nothing to batch with: `true` changes nothing, so
+  // one configuration serves every transport a deployment may pick (SECRETWRANGLER_TRANSPORT).
+  const batchRefresh = batchOption && canBatch;
+  const refreshJitterMs = milliseconds(options, "refreshJitterMs", batchRefresh ? refreshAheadMs / 2 : 0);
+  if (refreshJitterMs > refreshAheadMs) {
+    throw new ArgumentError("cache.refreshJitterMs must not exceed cache.refreshAheadMs");
+  }
   for (const name of ["onError", "clock"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new ArgumentError(`cache.${name} must be a function`);
@@ -179,6 +216,8 @@ export function normalizeCacheOptions(options: CacheOptions = {}): NormalizedCac
     backoffMs,
     maxBackoffMs: Math.max(backoffMs, milliseconds(options, "maxBackoffMs", DEFAULTS.maxBackoffMs)),
     loadTimeoutMs,
+    batchRefresh,
+    refreshJitterMs,
     onError: options.onError,
     clock: options.clock ?? coarseClock,
   };

@@ -35,6 +35,12 @@ export interface CacheSpace<V, R> {
    * allocates nothing; it must keep only what identifies the value (not the caller's signal).
    */
   readonly loader: (request: R) => Loader<V>;
+  /**
+   * Loads the current values of many ids in one call (one promise per id, in order), for batched
+   * background refreshes; `undefined`: every key loads on its own. Only keys equal to their id (no
+   * version or stage in the key) are refreshed this way.
+   */
+  readonly loadMany: ((ids: readonly string[]) => Promise<V>[]) | undefined;
 }
 
 /** One cached key, linked into the cache-wide recency list. */
@@ -44,6 +50,8 @@ interface Entry<V> {
   /** The secret id, parameter name or path, for events and `invalidate`. */
   readonly id: string;
   readonly load: Loader<V>;
+  /** Whether a background refresh of this key may join a batch (see {@link CacheSpace.loadMany}). */
+  readonly batchable: boolean;
   value: V | undefined;
   hasValue: boolean;
   /** When the load that produced `value` started. */
@@ -71,6 +79,17 @@ interface Entry<V> {
 
 function ignore(): void {}
 
+/** BatchGetSecretValue takes at most 20 ids per call. */
+const BATCH_REFRESH_SIZE = 20;
+
+/** Whether every outcome of a batch is an `ACCESS_DENIED`: likely a policy without the batch action. */
+function allDenied(outcomes: PromiseSettledResult<unknown>[]): boolean {
+  return outcomes.every(
+    (outcome) =>
+      outcome.status === "rejected" && isSecretsError(outcome.reason) && outcome.reason.code === "ACCESS_DENIED",
+  );
+}
+
 /** Whether a failure may pass: throttling, timeouts, 5xx, connection errors. */
 function isTransient(error: unknown): error is SecretsError {
   return isSecretsError(error) && error.retryable;
@@ -96,8 +115,14 @@ export class RefreshingCache {
   /** The transport's name, for the errors the cache makes itself (`TIMEOUT`). */
   readonly #transport: string | undefined;
   readonly #clock: () => number;
-  /** Age from which a read triggers a background refresh. */
+  /** Age from which a read triggers a background refresh: jittered once per cache, see `refreshJitterMs`. */
   readonly #refreshFrom: number;
+  /** With batched refresh: age from which a key joins a batch that another due key started. */
+  readonly #sweepFrom: number;
+  /** Whether background refreshes are batched; turned off for good by a batch refused as a whole. */
+  #batching: boolean;
+  /** Spaces with a key due for a batched refresh, swept at the end of the current task. */
+  readonly #due = new Set<CacheSpace<unknown, never>>();
   /** Age from which a read waits for the refresh instead of getting the stale value. */
   readonly #waitFrom: number;
   #newest: Entry<unknown> | undefined;
@@ -111,7 +136,9 @@ export class RefreshingCache {
     this.#options = options;
     this.#transport = transport;
     this.#clock = options.clock;
-    this.#refreshFrom = options.ttlMs - options.refreshAheadMs;
+    this.#refreshFrom = options.ttlMs - options.refreshAheadMs + Math.random() * options.refreshJitterMs;
+    this.#sweepFrom = Math.max(0, this.#refreshFrom - options.refreshAheadMs);
+    this.#batching = options.batchRefresh;
     this.#waitFrom = options.ttlMs + options.maxStaleMs;
   }
 
@@ -124,8 +151,13 @@ export class RefreshingCache {
   }
 
   /** A new space of entries, for one transport method. */
-  space<V, R>(operation: string, freeze: (value: V) => V, loader: (request: R) => Loader<V>): CacheSpace<V, R> {
-    return { operation, entries: new Map(), freeze, loader };
+  space<V, R>(
+    operation: string,
+    freeze: (value: V) => V,
+    loader: (request: R) => Loader<V>,
+    loadMany?: (ids: readonly string[]) => Promise<V>[],
+  ): CacheSpace<V, R> {
+    return { operation, entries: new Map(), freeze, loader, loadMany };
   }
 
   /**
@@ -142,7 +174,7 @@ export class RefreshingCache {
     if (age >= this.#refreshFrom) {
       // A key that is failing keeps serving its last good value while it backs off.
       if (age >= this.#waitFrom && !(this.#options.staleOnError && entry.failures > 0)) return undefined;
-      if (entry.pending === undefined && now >= entry.retryAt) this.#load(entry, false);
+      if (entry.pending === undefined && now >= entry.retryAt) this.#refresh(entry);
     }
     if (entry !== this.#newest) this.#touch(entry as Entry<unknown>);
     return entry.value;
@@ -201,6 +233,16 @@ export class RefreshingCache {
     );
   }
 
+  /**
+   * Stores a value read by other means (a read by filter) as if `request` had loaded it, fetched at
+   * `startedAt`: same key, same age, same refreshes. An older value or a load in flight is overtaken.
+   */
+  store<V, R>(space: CacheSpace<V, R>, key: string, id: string, request: R, value: V, startedAt: number): void {
+    const entry = space.entries.get(key) ?? this.#create(space, key, id, request);
+    this.#load(entry, false, Promise.resolve(value), startedAt);
+    this.#trim();
+  }
+
   /** Drops every entry for which `matches` is true; in-flight loads for them are not stored. */
   delete(matches: (operation: string, id: string, value: unknown) => boolean): void {
     for (let entry = this.#oldest; entry !== undefined; ) {
@@ -224,6 +266,7 @@ export class RefreshingCache {
       key,
       id,
       load: space.loader(request),
+      batchable: space.loadMany !== undefined && key === id,
       value: undefined,
       hasValue: false,
       fetchedAt: 0,
@@ -299,14 +342,83 @@ export class RefreshingCache {
   }
 
   /**
+   * A background refresh of a due entry: at once, or with batched refresh by the sweep at the end of
+   * the current task, so that every key that falls due in it (and the keys due soon) share calls.
+   */
+  #refresh<V>(entry: Entry<V>): void {
+    if (!this.#batching || !entry.batchable) {
+      this.#load(entry, false);
+      return;
+    }
+    const space = entry.space as CacheSpace<unknown, never>;
+    if (this.#due.size === 0) queueMicrotask(() => this.#sweep());
+    this.#due.add(space);
+  }
+
+  /**
+   * Refreshes, in calls of up to 20 ids, every key of the spaces with a due key that is due or
+   * nearly so (within `refreshAheadMs`), has a value, no load in flight and no backoff left.
+   */
+  #sweep(): void {
+    const spaces = [...this.#due];
+    this.#due.clear();
+    const now = this.#clock();
+    for (const space of spaces) {
+      const due: Entry<unknown>[] = [];
+      for (const entry of space.entries.values() as IterableIterator<Entry<unknown>>) {
+        if (
+          entry.batchable &&
+          entry.hasValue &&
+          entry.pending === undefined &&
+          now >= entry.retryAt &&
+          now - entry.fetchedAt >= this.#sweepFrom
+        ) {
+          due.push(entry);
+        }
+      }
+      // As few calls as the limit allows, of even sizes (21 keys: 11 and 10, not 20 and a lone 1).
+      const size = Math.ceil(due.length / Math.ceil(due.length / BATCH_REFRESH_SIZE));
+      for (let start = 0; start < due.length; start += size) this.#refreshBatch(space, due.slice(start, start + size));
+    }
+  }
+
+  /**
+   * One batch call for `entries` (a lone key: its own load, the same one call without needing the
+   * batch permission); each entry takes its own share as a load. A batch refused as a
+   * whole with `ACCESS_DENIED` is read again key by key, and batching stops for this cache.
+   */
+  #refreshBatch(space: CacheSpace<unknown, never>, entries: readonly Entry<unknown>[]): void {
+    if (entries.length === 1) {
+      this.#load(entries[0] as Entry<unknown>, false);
+      return;
+    }
+    let loads: Promise<unknown>[];
+    try {
+      loads = (space.loadMany as NonNullable<CacheSpace<unknown, never>["loadMany"]>)(entries.map(({ id }) => id));
+    } catch (error) {
+      loads = entries.map(() => Promise.reject(error));
+    }
+    const denied = Promise.allSettled(loads).then(allDenied);
+    for (const [index, entry] of entries.entries()) {
+      const own = loads[index] ?? Promise.reject(new TypeError("loadMany returned too few promises"));
+      own.catch(ignore);
+      const source = denied.then((refused) => {
+        if (!refused) return own;
+        this.#batching = false;
+        return entry.load(false);
+      });
+      this.#load(entry, false, source);
+    }
+  }
+
+  /**
    * Starts a load (or adopts `source`, a batch's share) and stores its value if it is the newest.
    * Past `loadTimeoutMs` the load is given up: its readers get `TIMEOUT` and the key backs off. An
    * answer that comes after that is still stored if no newer load has stored one (it is as good as
    * any); a failure that comes after that is ignored (the timeout was reported already).
    */
-  #load<V>(entry: Entry<V>, force: boolean, source?: Promise<V>): Promise<V> {
+  #load<V>(entry: Entry<V>, force: boolean, source?: Promise<V>, startedAt: number = this.#clock()): Promise<V> {
     const sequence = ++entry.started;
-    const startedAt = this.#clock();
     let loaded: Promise<V>;
     try {
       loaded = source ?? entry.load(force);

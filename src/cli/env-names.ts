@@ -235,9 +235,16 @@ export class EnvCollector {
   /** The upper-cased names `--allow-env` allows although they are protected. */
   readonly #allowed: ReadonlySet<string>;
 
-  /** @param allowed - the names given with `--allow-env`, matched case-insensitively. */
-  constructor(allowed: readonly string[] = []) {
+  /** The command the errors name (`exec`, `export`). */
+  readonly #operation: string;
+
+  /**
+   * @param allowed - the names given with `--allow-env`, matched case-insensitively.
+   * @param operation - the command the errors name.
+   */
+  constructor(allowed: readonly string[] = [], operation = "exec") {
     this.#allowed = new Set(allowed.map((name) => name.toUpperCase()));
+    this.#operation = operation;
   }
 
   /**
@@ -245,33 +252,46 @@ export class EnvCollector {
    * both sources on a collision (never the values).
    */
   add(name: string, value: string, source: string): void {
-    assertEnvName(name, source);
-    if (isProtectedEnvName(name) && !this.#allowed.has(name.toUpperCase())) {
-      throw new SecretsError({
-        code: "CONFIG",
-        operation: "exec",
-        detail: `${source} would set ${name}, which changes how programs are found, loaded or started; refused`,
-        hint: `If the program needs it from there, pass --allow-env ${name}`,
-      });
-    }
+    this.check(name, source);
     if (value.includes("\0")) {
       // No process environment can hold a NUL byte; Node's own error would quote the value.
       throw new SecretsError({
         code: "CONFIG",
-        operation: "exec",
+        operation: this.#operation,
         detail: `${source}: the value of ${name} holds a NUL byte`,
+      });
+    }
+    this.#values.set(name, { value, source });
+  }
+
+  /**
+   * The checks of {@link add} that need no value (the name, protection, a collision), run before
+   * any read: throws as `add` would, and stores nothing.
+   */
+  check(name: string, source: string): void {
+    assertEnvName(name, source);
+    if (isProtectedEnvName(name) && !this.#allowed.has(name.toUpperCase())) {
+      throw new SecretsError({
+        code: "CONFIG",
+        operation: this.#operation,
+        detail: `${source} would set ${name}, which changes how programs are found, loaded or started; refused`,
+        hint: `If the program needs it from there, pass --allow-env ${name}`,
       });
     }
     const existing = this.#values.get(name);
     if (existing) {
       throw new SecretsError({
         code: "CONFIG",
-        operation: "exec",
+        operation: this.#operation,
         detail: `${name} is given by both ${existing.source} and ${source}`,
         hint: "Separate them with --prefix (for --secret) or --parameters-prefix, or name one with --env NAME=<id>",
       });
     }
-    this.#values.set(name, { value, source });
+  }
+
+  /** Whether a source gives `name` already. */
+  has(name: string): boolean {
+    return this.#values.has(name);
   }
 
   /** The collected variables. */

@@ -2,6 +2,7 @@
 import { ArgumentError, isSecretsError } from "../core/errors.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
+import { exportCommand } from "./commands/export.js";
 import { getCommand } from "./commands/get.js";
 import { getParameterCommand, getParametersByPathCommand } from "./commands/parameters.js";
 import { EXIT_CODES, EXIT_UNEXPECTED, EXIT_USAGE } from "./exit-codes.js";
@@ -36,6 +37,11 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     usage: "exec [options] -- <command>",
     summary: "run a command with secrets as environment variables",
     run: execCommand,
+  },
+  export: {
+    usage: "export --env-file <path> [options]",
+    summary: "print dotenv files with their secret references resolved",
+    run: exportCommand,
   },
   doctor: {
     usage: "doctor",

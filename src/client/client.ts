@@ -7,6 +7,7 @@ import type { AwsClientFactory } from "../aws/sdk-client.js";
 import { type CachedTransport, cachedTransport } from "../cache/cached-transport.js";
 import { coalescingTransport } from "../cache/coalescing-transport.js";
 import type { CacheOptions } from "../cache/options.js";
+import { type PrefetchRequest, type PrefetchResult, prefetch } from "../cache/prefetch.js";
 import { ArgumentError } from "../core/errors.js";
 import type { InferSchemaOutput, StandardSchemaV1 } from "../core/schema.js";
 import type {
@@ -17,19 +18,11 @@ import type {
   ParametersReadOptions,
   ParameterTree,
   ParameterValueOf,
-  ReadOptions,
 } from "../read/options.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../read/parameters.js";
 import { type ReferenceResult, type ResolveReferencesOptions, resolveReferences } from "../read/references.js";
 import { readSecretsJson, SecretReader, type SecretReads } from "../read/secret.js";
-import type {
-  BatchOptions,
-  BatchResult,
-  ParameterRecord,
-  ParameterType,
-  SecretRecord,
-  Transport,
-} from "../transport/types.js";
+import type { BatchOptions, BatchResult, ParameterRecord, ParameterType, Transport } from "../transport/types.js";
 import { resolveTransport, type TransportSpec } from "../transports/spec.js";
 import type { WatchParameterOptions, WatchSecretOptions } from "../watch/types.js";
 import { type WatchMethods, watchRegistry } from "../watch/watch.js";
@@ -164,6 +157,19 @@ export interface SecretsClient extends SecretReads, WatchMethods {
    */
   clearCache(): void;
   /**
+   * Warms the cache before the first request: secrets by id (BatchGetSecretValue, 20 per call), by
+   * name prefix or `filters` (tags, ...: a transport that reads by filter), and parameter paths. What
+   * it reads is cached exactly as if read (same keys, same TTL). One result per id, per secret found
+   * and per path; failures are results, never thrown (a bad request throws `ArgumentError`). See
+   * `docs/scaling.md`.
+   * @example
+   * ```ts
+   * const results = await secrets.prefetch({ ids: ['prod/db', 'prod/api-key'], paths: ['/my-app/prod'] });
+   * for (const result of results) if (!result.ok) log.warn({ id: result.id, code: result.error.code });
+   * ```
+   */
+  prefetch(request: PrefetchRequest): Promise<PrefetchResult[]>;
+  /**
    * Forgets the cached values of one secret id or parameter name (every version), e.g. in a
    * rotation handler, in this client's cache and a cache it reads through; the next read fetches.
    * @example
@@ -269,6 +275,10 @@ class DefaultSecretsClient extends SecretReader implements SecretsClient {
       return new DefaultSecretsClient({ ...this.#options, ...options });
     }
     return new DefaultSecretsClient({ ...this.#options, ...options }, this.#base);
+  }
+
+  prefetch(request: PrefetchRequest): Promise<PrefetchResult[]> {
+    return prefetch(this.transport, request);
   }
 
   clearCache(): void {

@@ -218,7 +218,7 @@ export function unsupportedOperation(
 export class ArgumentError extends TypeError {
   override readonly name = "ArgumentError" as const;
 
-  /** The message is escaped with {@link escapeControl}: it may name a caller's id, path or spec. */
+  /** The message has its control characters escaped: it may name a caller's id, path or spec. */
   constructor(message: string, options?: ErrorOptions) {
     super(escapeControl(String(message)), options);
   }

@@ -28,7 +28,7 @@ import { recordJson } from "./secret.js";
 const OPERATION = "resolveReferences";
 
 /**
- * Options of {@link resolveReferences}.
+ * Options of `secrets.resolveReferences()`.
  *
  * @example
  * ```ts
@@ -330,7 +330,7 @@ export async function resolveReferences(
 }
 
 /**
- * Like {@link resolveReferences}, as one object of key -> resolved value; when any key failed, throws
+ * Like `resolveReferences`, as one object of key -> resolved value; when any key failed, throws
  * one {@link SecretsError} that lists the failed keys and their codes (names only, never a value),
  * with the code of the first failed key and every key's error in its `cause` (an `AggregateError`).
  *

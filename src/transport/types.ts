@@ -46,6 +46,8 @@ export interface SecretRecord {
   readonly secretString?: string | undefined;
   /** The binary value. */
   readonly secretBinary?: Uint8Array | undefined;
+  /** The AWS region that served this value, when the backend tells (the sdk transport: a replica's after a failover). */
+  readonly region?: string | undefined;
 }
 
 /** Options shared by the batch calls. */

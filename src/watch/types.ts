@@ -5,7 +5,7 @@
 import type { SecretsErrorCode } from "../core/errors.js";
 import type { StandardSchemaV1 } from "../core/schema.js";
 import type { DeepReadonly } from "../read/options.js";
-import type { ParameterType, Transport } from "../transport/types.js";
+import type { ParameterType } from "../transport/types.js";
 
 /**
  * Why a watch read again:

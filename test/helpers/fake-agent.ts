@@ -9,6 +9,15 @@
  *   `refreshNow` and a 404 for the SSM route.
  * - `lambda-extension` flavour: Go-style bodies (alphabetical keys, `null`s, RFC 3339 dates,
  *   `ResultMetadata`), one generic plain-text 400 for every failure, and the SSM route.
+ * - what agent 3.0 (aws/aws-workload-credentials-provider, `aws_secretsmanager_provider/src/`) added:
+ *   `roleArn` on both routes, checked with parse.rs's pattern after the other parameters
+ *   (`400 invalid roleArn format, ...`); `max_roles` distinct roles at most, never forgotten
+ *   (`400 MaxRolesExceeded`, cache_manager.rs); a role the agent cannot assume
+ *   (`403 AccessDeniedException`); those two bodies escaped with serde_json as 3.0 writes them.
+ *   `maxConnections` is server.rs's `max_conn`: a connection accepted while more than that many are
+ *   open (itself included; two more for `/ping`) gets `429 Connection limit exceeded` on every request,
+ *   and stays open. `prefetch` (prefetch.rs) marks secrets as already in the agent's cache, which
+ *   each recorded read reports in `fromAgentCache`.
  *
  * Failures are injected with {@link FakeAgent.failNext}; every request is recorded.
  */
@@ -58,6 +67,19 @@ export interface FakeAgentRequest {
   readonly headers: IncomingHttpHeaders;
   /** Which connection carried it: 1 for the first connection the fake accepted, and so on. */
   readonly connection: number;
+  /** The `roleArn` parameter, if sent. */
+  readonly roleArn: string | undefined;
+  /**
+   * For a secret the agent served: whether its own cache had it (prefetched, or read before with the
+   * same role and ids, and no `refreshNow`). Undefined for anything else.
+   */
+  readonly fromAgentCache: boolean | undefined;
+}
+
+/** A secret the agent prefetches at start-up (`[[capabilities.secrets_manager.prefetch.secrets]]`). */
+export interface FakePrefetch {
+  readonly secretId: string;
+  readonly roleArn?: string;
 }
 
 /** How to start the fake. */
@@ -73,6 +95,16 @@ export interface FakeAgentOptions {
   readonly port?: number;
   /** Record requests; benchmarks turn it off to keep memory flat. @default true */
   readonly record?: boolean;
+  /** The agent's `max_conn`: open connections it serves; later ones get 429. @default unlimited */
+  readonly maxConnections?: number;
+  /** The agent's `max_roles`: distinct roles it assumes, ever. @default 20 */
+  readonly maxRoles?: number;
+  /** Roles the agent's credentials may not assume (403 AccessDeniedException). */
+  readonly deniedRoles?: readonly string[];
+  /** What a role sees, by role ARN. @default the same `fixtures` */
+  readonly roleFixtures?: Readonly<Record<string, Fixtures>>;
+  /** Secrets the agent prefetched at start-up (agent flavour). */
+  readonly prefetch?: readonly FakePrefetch[];
 }
 
 /** A running fake. */
@@ -92,11 +124,18 @@ export interface FakeAgent {
   connections(): number;
   /** Connections open now. */
   openConnections(): number;
+  /** The roles the agent has assumed, in order (prefetch roles first). */
+  assumedRoles(): readonly string[];
   close(): Promise<void>;
 }
 
 const CREATED_SECONDS = 1_569_534_789.046;
-const AGENT_PARAMETERS = new Set(["secretId", "versionId", "versionStage", "refreshNow"]);
+const AGENT_PARAMETERS = new Set(["secretId", "versionId", "versionStage", "refreshNow", "roleArn"]);
+const AGENT_PATH_PARAMETERS = new Set(["versionId", "versionStage", "refreshNow", "roleArn"]);
+/** parse.rs's pattern, with the Unicode `\w` and `\d` of Rust's regex crate (JS's are ASCII). */
+const W = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}`;
+const ROLE_ARN = new RegExp(String.raw`^arn:[${W}-]+:iam::\p{Nd}{12}:role/[${W}+=,.@/-]+$`, "u");
+const INVALID_ROLE_ARN = "invalid roleArn format, expected arn:<partition>:iam::<account>:role/<name>";
 const EXTENSION_SECRET_PARAMETERS = new Set(["secretId", "versionId", "versionStage"]);
 const EXTENSION_PARAMETER_PARAMETERS = new Set(["name", "version", "label", "withDecryption"]);
 
@@ -161,6 +200,11 @@ function firstUnknown(query: URLSearchParams, allowed: ReadonlySet<string>): str
   return undefined;
 }
 
+/** An error body as agent 3.0 writes it: serde_json, escaped, no space. */
+function jsonError(status: number, type: string, message: string): Reply {
+  return text(status, JSON.stringify({ __type: type, message }));
+}
+
 /** Starts the fake on 127.0.0.1. Stop it with `close()`. */
 export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<FakeAgent> {
   const flavor = options.flavor ?? "agent";
@@ -172,6 +216,20 @@ export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<Fa
   const sockets = new Set<Socket>();
   let accepted = 0;
   const connectionIds = new WeakMap<Socket, number>();
+  /** Connections open when each was accepted, itself included. */
+  const openAtAccept = new WeakMap<Socket, number>();
+  const maxRoles = options.maxRoles ?? 20;
+  const roles: string[] = [];
+  /** What the agent's caches hold: role, id, versionId, versionStage. */
+  const cached = new Set<string>();
+  const cacheKey = (role: string | null, id: string, versionId: string | null, stage: string | null) =>
+    JSON.stringify([role, id, versionId, stage]);
+  for (const entry of options.prefetch ?? []) {
+    if (entry.roleArn !== undefined && !roles.includes(entry.roleArn)) roles.push(entry.roleArn);
+    cached.add(cacheKey(entry.roleArn ?? null, entry.secretId, null, null));
+  }
+  /** Set by agentRead for the request being answered. */
+  let servedFromCache: boolean | undefined;
 
   function tokenMatches(headers: IncomingHttpHeaders): boolean {
     const names =
@@ -185,31 +243,56 @@ export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<Fa
   function agentRead(method: string, path: string, query: URLSearchParams): Reply {
     if (method !== "GET") return text(405, "Not allowed");
     if (path === "/ping") return text(200, "healthy");
+    const unknownIn = (allowed: ReadonlySet<string>) => {
+      for (const [key, value] of query) {
+        if (!allowed.has(key)) return text(400, `unknown parameter: ${key}`);
+        if (key === "refreshNow" && !/^(true|false|1|0)$/i.test(value)) return text(400, "invalid refreshNow value");
+      }
+      return undefined;
+    };
     let id: string | null;
+    // parse.rs: the pairs in order (unknown name, bad refreshNow), then the id, then roleArn's format.
     if (path === "/secretsmanager/get") {
-      const unknown = firstUnknown(query, AGENT_PARAMETERS);
-      if (unknown !== undefined) return text(400, `unknown parameter: ${unknown}`);
+      const refused = unknownIn(AGENT_PARAMETERS);
+      if (refused) return refused;
       id = query.get("secretId");
       if (!id) return text(400, "missing parameter secretId");
     } else if (path.startsWith("/v1/")) {
-      const unknown = firstUnknown(query, new Set(["versionId", "versionStage", "refreshNow"]));
-      if (unknown !== undefined) return text(400, `unknown parameter: ${unknown}`);
       id = path.slice("/v1/".length);
       if (!id) return text(400, "missing secret ID");
+      const refused = unknownIn(AGENT_PATH_PARAMETERS);
+      if (refused) return refused;
     } else {
       return text(404, "Not found");
     }
-    const refresh = query.get("refreshNow");
-    if (refresh !== null && !/^(true|false|1|0)$/i.test(refresh)) return text(400, "invalid refreshNow value");
-    const found = findVersion(
-      fixtures,
-      id,
-      query.get("versionId") ?? undefined,
-      query.get("versionStage") ?? undefined,
-    );
+    // Several values: the last one wins, as in parse.rs's loop.
+    const role = query.getAll("roleArn").at(-1) ?? null;
+    if (role !== null && !ROLE_ARN.test(role)) return text(400, INVALID_ROLE_ARN);
+    if (role !== null && !roles.includes(role)) {
+      // cache_manager.rs: the limit first, then AssumeRole; a failed AssumeRole takes no slot.
+      if (roles.length >= maxRoles) {
+        return jsonError(
+          400,
+          "MaxRolesExceeded",
+          `The maximum number of assumed roles (${maxRoles}) has been reached. Unable to assume the following role to create a client: ${role}`,
+        );
+      }
+      if (options.deniedRoles?.includes(role)) {
+        return jsonError(403, "AccessDeniedException", `Failed to create caching client from role: ${role}`);
+      }
+      roles.push(role);
+    }
+    const visible: Record<string, readonly FixtureVersion[]> =
+      role !== null && options.roleFixtures?.[role] ? { ...options.roleFixtures[role] } : fixtures;
+    const versionId = query.get("versionId");
+    const versionStage = query.get("versionStage");
+    const found = findVersion(visible, id, versionId ?? undefined, versionStage ?? undefined);
     if (!found) {
       return upstreamError(400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
     }
+    const key = cacheKey(role, id, versionId, versionStage);
+    servedFromCache = cached.has(key) && !/^(true|1)$/i.test(query.get("refreshNow") ?? "");
+    cached.add(key);
     return text(200, agentSecretBody(found.name, found.version));
   }
 
@@ -266,8 +349,17 @@ export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<Fa
     return found ? text(200, extensionSecretBody(found.name, found.version)) : generic;
   }
 
-  function answer(method: string, path: string, query: URLSearchParams, headers: IncomingHttpHeaders): Reply {
+  function answer(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    headers: IncomingHttpHeaders,
+    socket: Socket,
+  ): Reply {
     if (flavor === "agent") {
+      // server.rs: the connection limit comes first, counted when the connection was accepted.
+      const limit = (options.maxConnections ?? Number.POSITIVE_INFINITY) + (path === "/ping" ? 2 : 0);
+      if ((openAtAccept.get(socket) ?? 0) > limit) return text(429, "Connection limit exceeded");
       if (path !== "/ping") {
         if (headers["x-forwarded-for"] !== undefined) return text(400, "Forwarded");
         if (!tokenMatches(headers)) return text(403, "Bad Token");
@@ -291,6 +383,10 @@ export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<Fa
     const pathname = queryStart === -1 ? url : url.slice(0, queryStart);
     const query = new URLSearchParams(queryStart === -1 ? "" : url.slice(queryStart + 1));
     const method = req.method ?? "GET";
+    req.resume();
+    const failure = pathname === "/ping" ? undefined : injected.shift();
+    servedFromCache = undefined;
+    const reply = failure ? undefined : answer(method, pathname, query, req.headers, req.socket);
     if (options.record !== false) {
       requests.push({
         method,
@@ -299,21 +395,22 @@ export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<Fa
         query,
         headers: req.headers,
         connection: connectionIds.get(req.socket) ?? 0,
+        roleArn: query.get("roleArn") ?? undefined,
+        fromAgentCache: servedFromCache,
       });
     }
-    req.resume();
-    const failure = pathname === "/ping" ? undefined : injected.shift();
     if (failure && "reset" in failure) {
       req.socket.destroy();
       return;
     }
     if (failure && "hang" in failure) return;
-    send(res, failure ?? answer(method, pathname, query, req.headers));
+    send(res, failure ?? (reply as Reply));
   });
   server.on("connection", (socket: Socket) => {
     accepted++;
     connectionIds.set(socket, accepted);
     sockets.add(socket);
+    openAtAccept.set(socket, sockets.size);
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
@@ -334,6 +431,7 @@ export async function startFakeAgent(options: FakeAgentOptions = {}): Promise<Fa
     },
     connections: () => accepted,
     openConnections: () => sockets.size,
+    assumedRoles: () => [...roles],
     close() {
       for (const socket of sockets) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -7,7 +7,15 @@ import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import type { SecretsClient } from "../../client/client.js";
 import { ArgumentError, SecretsError } from "../../core/errors.js";
-import { assertEnvName, EnvCollector, envName, flattenJson, isEnvName } from "../env-names.js";
+import {
+  type EnvFileEntry,
+  holdsReference,
+  isArnKey,
+  type ResolveInput,
+  readEnvFiles,
+  resolveInputs,
+} from "../env-file.js";
+import { assertEnvName, EnvCollector, envName, flattenJson, isEnvName, isProtectedEnvName } from "../env-names.js";
 import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
 import { type CliIo, writeError } from "../output.js";
 import { readJson, readText } from "../reads.js";
@@ -33,9 +41,16 @@ Options:
                           (/app/prod/db/password under /app/prod -> DB_PASSWORD) (repeatable)
   --prefix <P>            prefix for the names made from --secret, e.g. DB_
   --parameters-prefix <P> prefix for the names made from --parameters, e.g. CFG_
-  --allow-env <NAME>      let a secret or parameter set NAME although it is protected (repeatable)
+  --env-file <path>       a dotenv file: each NAME=value becomes a variable, its secret references
+                          ({{resolve:...}}, secret and parameter ARNs) resolved (repeatable)
+  --resolve-env           resolve the secret references in the current environment too
+  --resolve-env-only <P>  ... only in the variables whose names start with P (repeatable;
+                          implies --resolve-env)
+  --allow-env <NAME>      let a source set NAME although it is protected (repeatable)
 
 Injected variables override inherited ones. Two sources giving the same name is an error.
+Variables whose names end with _ARN are never resolved (they hold ARNs for code to read). All
+references (of every --env-file and --resolve-env) are read in one batched pass.
 Variables that change how programs are found, loaded or started (PATH, LD_*, NODE_OPTIONS,
 PYTHON*, BASH_ENV, ...; the list is in the CLI docs) are refused (exit 22) unless --allow-env
 names them. A program that is not found exits 127; one that cannot be run, 126.
@@ -187,6 +202,9 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
     prefix: { type: "string" },
     "parameters-prefix": { type: "string" },
     "allow-env": { type: "string", multiple: true },
+    "env-file": { type: "string", multiple: true },
+    "resolve-env": { type: "boolean" },
+    "resolve-env-only": { type: "string", multiple: true },
   });
   if (values.help) {
     io.stdout.write(`${EXEC_HELP}\n`);
@@ -209,6 +227,14 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
   }
   const prefix = checkPrefix("--prefix", values.prefix);
   const parametersPrefix = checkPrefix("--parameters-prefix", values["parameters-prefix"]);
+  const resolveOnly = (values["resolve-env-only"] ?? []).map((only) => {
+    if (only === "") throw new ArgumentError("--resolve-env-only takes the start of a variable name, not nothing");
+    return checkPrefix("--resolve-env-only", only);
+  });
+  const resolveEnv = values["resolve-env"] === true || resolveOnly.length > 0;
+  // Read and checked before any secret read: a malformed line, a protected name or a name given by
+  // two files costs no fetch.
+  const fileEntries = readEnvFiles(values["env-file"] ?? [], allowEnv, "exec");
   const client = clientFromFlags(values);
   let collector: EnvCollector;
   try {
@@ -220,8 +246,43 @@ export async function execCommand(args: readonly string[], io: CliIo): Promise<n
       parametersPrefix,
       allowEnv,
     });
+    for (const entry of fileEntries) collector.check(entry.key, entry.source);
+    const inherited = resolveEnv ? inheritedInputs(collector, fileEntries, resolveOnly) : [];
+    const resolved = await resolveInputs(client, [...fileEntries, ...inherited], io, "exec");
+    for (const entry of fileEntries) {
+      collector.add(entry.key, resolved.get(entry.key)?.value ?? entry.value, entry.source);
+    }
+    for (const input of inherited) {
+      const result = resolved.get(input.key);
+      // Only a variable whose value held a reference is set again; the others stay as inherited.
+      if (result?.resolved) collector.add(input.key, result.value, input.source);
+    }
   } finally {
     await client.close();
   }
   return run(io, program, programArgs, { ...process.env, ...collector.toObject() });
+}
+
+/**
+ * The inherited variables `--resolve-env` resolves: those whose names start with a
+ * `--resolve-env-only` prefix (all without one), not `*_ARN`, and not set by another source (which
+ * overrides them anyway). A protected one holding a reference is refused before the references are
+ * read, as from any other source; a protected one without a reference is left alone.
+ */
+function inheritedInputs(
+  collector: EnvCollector,
+  fileEntries: readonly EnvFileEntry[],
+  prefixes: readonly string[],
+): ResolveInput[] {
+  const fromFiles = new Set(fileEntries.map((entry) => entry.key));
+  const inputs: ResolveInput[] = [];
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined || fromFiles.has(key) || collector.has(key) || isArnKey(key)) continue;
+    if (prefixes.length > 0 && !prefixes.some((prefix) => key.startsWith(prefix))) continue;
+    if (!isEnvName(key) || !holdsReference(value)) continue;
+    // Throws for a protected name that --allow-env does not name.
+    if (isProtectedEnvName(key)) collector.check(key, "--resolve-env");
+    inputs.push({ key, value, source: "--resolve-env" });
+  }
+  return inputs;
 }

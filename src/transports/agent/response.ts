@@ -30,6 +30,8 @@ export interface AgentCallContext {
   readonly transport: string;
   /** `http://host:port`, for hints. */
   readonly endpoint: string;
+  /** The `roleArn` sent, if any. */
+  readonly roleArn?: string | undefined;
 }
 
 /** The extension's answer to every failed request. */
@@ -44,7 +46,7 @@ function agentError(
   context: AgentCallContext,
   code: SecretsErrorCode,
   detail: string,
-  extra: { status?: number; hint?: string; cause?: unknown; retryable?: boolean } = {},
+  extra: { status?: number; hint?: string | undefined; cause?: unknown; retryable?: boolean } = {},
 ): SecretsError {
   return new SecretsError({
     code,
@@ -180,7 +182,20 @@ export function responseError(
       name: upstream.name,
       $metadata: { httpStatusCode: status },
     });
-    return agentError(context, codeForAwsName(upstream.name, status), `${status} ${upstream.name}`, { status, cause });
+    // MaxRolesExceeded: the agent's max_roles (at most 20) is used up until it restarts, its setup's fault.
+    const maxRoles = upstream.name === "MaxRolesExceeded";
+    return agentError(
+      context,
+      maxRoles ? "CONFIG" : codeForAwsName(upstream.name, status),
+      `${status} ${upstream.name}`,
+      {
+        status,
+        cause,
+        hint: maxRoles
+          ? "The agent keeps each role it assumed until restarted: raise its max_roles or restart it"
+          : undefined,
+      },
+    );
   }
   const quoted = KNOWN_TEXT.test(body) ? body : undefined;
   const detail = `${status}${quoted ? ` ${quoted}` : body ? ` (a ${body.length}-character body)` : ""}`;
@@ -188,6 +203,12 @@ export function responseError(
     return agentError(context, "AGENT_TOKEN", `${detail}: the agent rejected the token`, {
       status,
       hint: `Send the token the agent was started with (from ${tokenSources.join(", ")} or the token option)`,
+    });
+  }
+  if (context.roleArn && (body === "unknown parameter: roleArn" || body === EXTENSION_GENERIC_ERROR)) {
+    return agentError(context, "CONFIG", detail, {
+      status,
+      hint: "roleArn needs Secrets Manager Agent 3.0+, not an older agent or the Lambda extension",
     });
   }
   if (status === 429)

@@ -60,6 +60,8 @@ const DEFAULTS = {
 /** Backoff delays never exceed this, whatever `retryDelayMs` and the attempt number. */
 const MAX_RETRY_DELAY_MS = 2_000;
 const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** The agent's own check of `roleArn` (parse.rs), with ASCII `\w` and `\d` (IAM names are ASCII). */
+const ROLE_ARN = /^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
 /**
  * Options of {@link agentTransport}. Every option has a default that matches the agent's own.
@@ -116,6 +118,14 @@ export interface AgentTransportOptions {
    * @default guessed, then learned
    */
   readonly flavor?: AgentFlavor | undefined;
+  /**
+   * An IAM role the agent reads every secret as: sent as `roleArn`, the agent assumes it with its own
+   * credentials (STS AssumeRole) and keeps a separate cache for it. Needs the open-source agent 3.0
+   * (aws/aws-workload-credentials-provider) or later: not the Lambda extension, nor SSM parameters.
+   * Checked as the agent checks it: `arn:<partition>:iam::<12-digit account>:role/<path/name>`.
+   * @default none: the agent's own identity
+   */
+  readonly roleArn?: string | undefined;
   /** Waits between retries. Replace it in tests to take time out of them. @default a timer */
   readonly sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }
@@ -154,6 +164,7 @@ interface NormalizedOptions {
   readonly retryDelayMs: number;
   readonly maxSockets: number;
   readonly flavor: AgentFlavor | undefined;
+  readonly roleArn: string | undefined;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -253,6 +264,13 @@ function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOption
   if (options.flavor !== undefined && options.flavor !== "agent" && options.flavor !== "lambda-extension") {
     throw optionError('"flavor" must be "agent" or "lambda-extension"');
   }
+  const roleArn = options.roleArn;
+  if (roleArn !== undefined && (typeof roleArn !== "string" || !ROLE_ARN.test(roleArn))) {
+    throw optionError('"roleArn" must be an IAM role ARN: arn:<partition>:iam::<account>:role/<name>');
+  }
+  if (roleArn !== undefined && options.flavor === "lambda-extension") {
+    throw optionError('"roleArn" needs the agent flavor');
+  }
   if (options.sleep !== undefined && typeof options.sleep !== "function") {
     throw optionError('"sleep" must be a function');
   }
@@ -271,6 +289,7 @@ function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOption
     retryDelayMs: integerOption("retryDelayMs", options.retryDelayMs, DEFAULTS.retryDelayMs, 0, MAX_RETRY_DELAY_MS),
     maxSockets: integerOption("maxSockets", options.maxSockets, DEFAULTS.maxSockets, 1, 256),
     flavor: options.flavor,
+    roleArn,
     sleep: options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
   };
 }
@@ -304,7 +323,9 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
   let tokenHeaders: Record<string, string> | undefined;
   /** The token read in progress, shared by every read that waits for it (first read, or after a 403). */
   let tokenRead: Promise<TokenOutcome> | undefined;
-  let flavor: AgentFlavor = config.flavor ?? (process.env.AWS_LAMBDA_FUNCTION_NAME ? "lambda-extension" : "agent");
+  // Only the agent knows roleArn: with one, an agent is expected even inside Lambda.
+  let flavor: AgentFlavor =
+    config.flavor ?? (process.env.AWS_LAMBDA_FUNCTION_NAME && !config.roleArn ? "lambda-extension" : "agent");
   const learnFlavor = config.flavor === undefined;
 
   /** Reads the token once for all the reads waiting now, and keeps a token that changed. */
@@ -360,7 +381,8 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
         failure = error;
       }
       if (response?.status === 200) return response;
-      if (response?.status === 403 && !refreshedToken && (await tokenChanged(sent))) {
+      // A JSON 403 is AWS's (say a role the agent may not assume), never about the token.
+      if (response?.status === 403 && response.body[0] !== "{" && !refreshedToken && (await tokenChanged(sent))) {
         refreshedToken = true;
         attempt--;
         continue;
@@ -379,7 +401,7 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
   }
 
   function context(operation: AgentCallContext["operation"], secretId: string): AgentCallContext {
-    return { operation, secretId, transport: TRANSPORT_NAME, endpoint };
+    return { operation, secretId, transport: TRANSPORT_NAME, endpoint, roleArn: config.roleArn };
   }
 
   async function getSecretValue(request: SecretRequest): Promise<SecretRecord> {
@@ -389,6 +411,7 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
       ["versionId", request.versionId],
       ["versionStage", request.versionStage],
       ["refreshNow", request.forceRefresh && flavor === "agent" ? "true" : undefined],
+      ["roleArn", config.roleArn],
     ])}`;
     const response = await call(path, callContext, request.signal);
     if (response.status !== 200) throw responseError(response, callContext, config.tokenEnv);
@@ -399,13 +422,18 @@ export function agentTransport(options: AgentTransportOptions = {}): AgentTransp
 
   async function getParameter(request: ParameterRequest): Promise<ParameterRecord> {
     const callContext = context("getParameter", request.name);
-    if (request.version !== undefined && request.label !== undefined) {
+    const refused =
+      request.version !== undefined && request.label !== undefined
+        ? "give either version or label, not both"
+        : // The SSM route would read as the extension's own role, not as roleArn.
+          config.roleArn && "roleArn applies to secrets only";
+    if (refused) {
       throw new SecretsError({
         code: "INVALID_REQUEST",
         operation: "getParameter",
         secretId: request.name,
         transport: TRANSPORT_NAME,
-        detail: "give either version or label, not both",
+        detail: refused,
       });
     }
     const path = `/systemsmanager/parameters/get${query([

@@ -26,7 +26,16 @@ import type {
   SecretRequest,
   Transport,
 } from "../../transport/types.js";
+import {
+  createFailover,
+  failoverSettings,
+  type RegionTarget,
+  type SdkFailoverRegion,
+  secretIdInRegion,
+} from "./failover.js";
 import { type SsmModule, ssmParameterMethods } from "./ssm.js";
+
+export type { SdkFailoverRegion } from "./failover.js";
 
 const TRANSPORT_NAME = "sdk";
 
@@ -46,6 +55,22 @@ const ARN_SUFFIX_LENGTH = "-AbCdEf".length;
  * ```
  */
 export interface SdkTransportConfigOptions extends AwsClientConfigOptions {
+  /**
+   * Replica regions of your secrets, tried in order when a Secrets Manager read fails in the
+   * primary `region` with `THROTTLED`, `TIMEOUT` or `TRANSPORT` after the SDK's retries there; a
+   * region, or `{ region, endpoint }` (required for each when `endpoint` is given). Each is read with
+   * the same credentials and options; an ARN is read with its region replaced. Parameter Store reads
+   * and `describeSecret` stay in the primary region. See docs/transports/sdk.md, "Replica regions".
+   * @default none
+   */
+  readonly failoverRegions?: readonly (string | SdkFailoverRegion)[] | undefined;
+  /**
+   * Milliseconds a region that failed over is tried after the others (still tried, last): new reads
+   * do not wait for a region known to be failing. Then one read tries it first again. `0` tries the
+   * primary first on every read.
+   * @default 30000
+   */
+  readonly failoverCooldownMs?: number | undefined;
   readonly ssmClient?: never;
 }
 
@@ -68,6 +93,9 @@ export interface SdkTransportClientOptions extends Omit<AwsClientInstanceOption<
   readonly client?: AwsSdkClient | undefined;
   /** Your own `SSMClient`, for the Parameter Store reads; the same holds for its request handler. */
   readonly ssmClient?: AwsSdkClient | undefined;
+  /** Replica regions need clients the transport builds: not with your own. */
+  readonly failoverRegions?: never;
+  readonly failoverCooldownMs?: never;
 }
 
 /**
@@ -125,9 +153,10 @@ interface SecretValueShape {
   SecretBinary?: Uint8Array | undefined;
 }
 
-function toRecord(output: SecretValueShape, id: string): SecretRecord {
+function toRecord(output: SecretValueShape, id: string, region: string | undefined): SecretRecord {
   return {
     name: output.Name ?? id,
+    region,
     arn: output.ARN,
     versionId: output.VersionId,
     versionStages: output.VersionStages,
@@ -158,6 +187,36 @@ export const SECRETS_MANAGER_SDK: SdkModuleSpec<
   clientClass: (module) => module.SecretsManagerClient,
 };
 
+/** A Secrets Manager client of one region, built on first use. */
+type SecretsManagerModule = typeof import("@aws-sdk/client-secrets-manager");
+type SecretsManagerSdk = LazySdk<SecretsManagerModule, SecretsManagerClient>;
+
+/** The region an SDK client is configured with, or `undefined` when it has none (or it cannot tell). */
+async function clientRegion(client: unknown): Promise<string | undefined> {
+  const region = (client as { config?: { region?: unknown } } | null)?.config?.region;
+  try {
+    const resolved = typeof region === "function" ? await (region as () => unknown)() : region;
+    return typeof resolved === "string" && resolved !== "" ? resolved : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The primary's region: the `region` option, else the one its client resolves (remembered once known). */
+function primaryRegion(known: string | undefined, sdk: SecretsManagerSdk): () => Promise<string | undefined> {
+  if (known !== undefined) return () => Promise.resolve(known);
+  let resolved: string | undefined;
+  return async () => {
+    if (resolved !== undefined) return resolved;
+    try {
+      resolved = await clientRegion((await sdk.get()).client);
+    } catch {
+      return undefined;
+    }
+    return resolved;
+  };
+}
+
 /** How the transport loads `@aws-sdk/client-ssm`. */
 export const SSM_SDK: SdkModuleSpec<SsmModule, SSMClient> = {
   packageName: "@aws-sdk/client-ssm",
@@ -174,52 +233,85 @@ export const SSM_SDK: SdkModuleSpec<SsmModule, SSMClient> = {
  * @example
  * ```ts
  * const secrets = createSecretsClient({ transport: sdkTransport({ region: 'eu-central-1' }) });
+ * // Read the replica in eu-west-1 when eu-central-1 throttles, times out or fails:
+ * sdkTransport({ region: 'eu-central-1', failoverRegions: ['eu-west-1'] });
  * ```
  */
 export function sdkTransport(options: SdkTransportOptions = {}): Transport {
   assertClientOptions(options as Record<string, unknown>, TRANSPORT_NAME, ["client", "ssmClient"]);
+  const failover = failoverSettings(options as Record<string, unknown>, TRANSPORT_NAME);
   const sdk = sdkFor(options, options.client as SecretsManagerClient | undefined, "client", SECRETS_MANAGER_SDK);
   const ssm = sdkFor(options, options.ssmClient as SSMClient | undefined, "ssmClient", SSM_SDK);
+  // Secrets Manager reads go through the regions: the primary, then each replica (failover.ts).
+  const replicas = failover.regions.map(
+    ({ region, endpoint }): SecretsManagerSdk =>
+      lazySdk<SecretsManagerModule, SecretsManagerClient>(SECRETS_MANAGER_SDK, {
+        ...(options as AwsClientConfigOptions),
+        region,
+        endpoint,
+      }),
+  );
+  const targets: RegionTarget<SecretsManagerSdk>[] = [
+    { primary: true, source: sdk, region: primaryRegion(options.region, sdk) },
+    ...replicas.map((source, index) => {
+      const region = (failover.regions[index] as SdkFailoverRegion).region;
+      return { primary: false, source, region: () => Promise.resolve(region) };
+    }),
+  ];
+  const regions = createFailover(targets, failover.cooldownMs, TRANSPORT_NAME);
 
-  async function getSecretValue(request: SecretRequest): Promise<SecretRecord> {
-    try {
-      const { module, client } = await sdk.get();
-      const output = await client.send(
-        new module.GetSecretValueCommand({
-          SecretId: request.id,
-          VersionId: request.versionId,
-          VersionStage: request.versionStage,
-        }),
-        { abortSignal: request.signal },
-      );
-      return toRecord(output, request.id);
-    } catch (error) {
-      throw toSecretsError(error, { operation: "getSecretValue", secretId: request.id, transport: TRANSPORT_NAME });
-    }
+  /** The id to send to a region: a replica reads an ARN with its own region. */
+  function idFor(id: string, target: RegionTarget<SecretsManagerSdk>, region: string | undefined): string {
+    return target.primary || region === undefined ? id : secretIdInRegion(id, region);
   }
 
+  function getSecretValue(request: SecretRequest): Promise<SecretRecord> {
+    return regions.run({ operation: "getSecretValue", secretId: request.id }, async (target, region) => {
+      try {
+        const { module, client } = await target.source.get();
+        const output = await client.send(
+          new module.GetSecretValueCommand({
+            SecretId: idFor(request.id, target, region),
+            VersionId: request.versionId,
+            VersionStage: request.versionStage,
+          }),
+          { abortSignal: request.signal },
+        );
+        return toRecord(output, request.id, region);
+      } catch (error) {
+        throw toSecretsError(error, { operation: "getSecretValue", secretId: request.id, transport: TRANSPORT_NAME });
+      }
+    });
+  }
+
+  /** One BatchGetSecretValue chunk in one region, every page; per-id errors name the id as requested. */
   async function batchChunk(
     ids: readonly string[],
-    { module, client }: Awaited<ReturnType<typeof sdk.get>>,
+    target: RegionTarget<SecretsManagerSdk>,
+    region: string | undefined,
     options: BatchOptions,
   ): Promise<BatchResult<SecretRecord>[]> {
+    const asked = ids.map((id) => idFor(id, target, region));
+    const requested = new Map(asked.map((id, index) => [id, ids[index] as string]));
     const values: SecretValueShape[] = [];
     const errors = new Map<string, SecretsError>();
     let nextToken: string | undefined;
     try {
+      const { module, client } = await target.source.get();
       for (let page = 0; page < MAX_PAGES; page++) {
         const output = await client.send(
-          new module.BatchGetSecretValueCommand({ SecretIdList: [...ids], NextToken: nextToken }),
+          new module.BatchGetSecretValueCommand({ SecretIdList: asked, NextToken: nextToken }),
           { abortSignal: options.signal },
         );
         values.push(...(output.SecretValues ?? []));
         for (const failure of output.Errors ?? []) {
           if (failure.SecretId === undefined) continue;
+          const secretId = requested.get(failure.SecretId) ?? failure.SecretId;
           errors.set(
             failure.SecretId,
             toSecretsError(
               { name: failure.ErrorCode, message: failure.Message },
-              { operation: "batchGetSecretValue", secretId: failure.SecretId, transport: TRANSPORT_NAME },
+              { operation: "batchGetSecretValue", secretId, transport: TRANSPORT_NAME },
             ),
           );
         }
@@ -229,11 +321,12 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     } catch (error) {
       throw toSecretsError(error, { operation: "batchGetSecretValue", transport: TRANSPORT_NAME });
     }
-    return ids.map((id): BatchResult<SecretRecord> => {
-      const value = values.find((candidate) => answers(id, candidate));
-      if (value) return { id, ok: true, value: toRecord(value, id) };
+    return ids.map((id, index): BatchResult<SecretRecord> => {
+      const sent = asked[index] as string;
+      const value = values.find((candidate) => answers(sent, candidate));
+      if (value) return { id, ok: true, value: toRecord(value, id, region) };
       const error =
-        errors.get(id) ?? missingResultError(TRANSPORT_NAME, "batchGetSecretValue", id, "not in the response");
+        errors.get(sent) ?? missingResultError(TRANSPORT_NAME, "batchGetSecretValue", id, "not in the response");
       return { id, ok: false, error };
     });
   }
@@ -258,19 +351,23 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     }
   }
 
-  /** BatchGetSecretValue by 20 ids, a few calls at a time; a failed call fails only its own ids. */
+  /**
+   * BatchGetSecretValue by 20 ids, a few calls at a time; a failed call fails only its own ids. Each
+   * chunk goes through the regions on its own.
+   */
   async function batchGetSecretValue(
     ids: readonly string[],
     options: BatchOptions = {},
   ): Promise<BatchResult<SecretRecord>[]> {
     if (ids.length === 0) return [];
-    let loaded: Awaited<ReturnType<typeof sdk.get>>;
     try {
-      loaded = await sdk.get();
+      await sdk.get();
     } catch (error) {
       throw toSecretsError(error, { operation: "batchGetSecretValue", transport: TRANSPORT_NAME });
     }
-    return settleChunks(ids, BATCH_SIZE, CHUNK_CONCURRENCY, (chunk) => batchChunk(chunk, loaded, options));
+    return settleChunks(ids, BATCH_SIZE, CHUNK_CONCURRENCY, (chunk) =>
+      regions.run({ operation: "batchGetSecretValue" }, (target, region) => batchChunk(chunk, target, region, options)),
+    );
   }
 
   return {
@@ -282,6 +379,7 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     close() {
       sdk.close();
       ssm.close();
+      for (const replica of replicas) replica.close();
     },
   };
 }
