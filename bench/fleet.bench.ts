@@ -96,6 +96,28 @@ class Tally {
 }
 
 /**
+ * Readers that read through a cache the way the client does: a hit synchronously, else one awaited
+ * read, each tallied.
+ */
+function cacheReader(cacheOf: (process: number) => Transport, clock: { readonly now: number }, tally: Tally): Reader {
+  return {
+    read(process, id) {
+      const cached = cacheOf(process);
+      const hit = cached.peekSecretValue?.(id);
+      if (hit !== undefined) {
+        tally.got(Number(hit.secretString), clock.now);
+        return;
+      }
+      const startedAt = clock.now;
+      cached.getSecretValue({ id }).then(
+        (record) => tally.got(Number(record.secretString), startedAt),
+        () => tally.lost(startedAt),
+      );
+    },
+  };
+}
+
+/**
  * Drives one variant for `durationMs` of virtual time: processes start over {@link START_SPREAD}
  * (each `start(process)` may return a promise the process waits for before serving, a prefetch),
  * then every process reads each secret every {@link READ_EVERY}.
@@ -210,21 +232,7 @@ async function ours(name: string, batchRefresh: boolean, prefetch: boolean): Pro
   const clients = Array.from({ length: PROCESSES }, () =>
     createSecretsClient({ transport, cache: { clock: () => clock.now, batchRefresh } }),
   );
-  const reader: Reader = {
-    read(process, id) {
-      const cached = (clients[process] as (typeof clients)[number]).transport;
-      const hit = cached.peekSecretValue?.(id);
-      if (hit !== undefined) {
-        tally.got(Number(hit.secretString), clock.now);
-        return;
-      }
-      const startedAt = clock.now;
-      cached.getSecretValue({ id }).then(
-        (record) => tally.got(Number(record.secretString), startedAt),
-        () => tally.lost(startedAt),
-      );
-    },
-  };
+  const reader = cacheReader((process) => (clients[process] as (typeof clients)[number]).transport, clock, tally);
   await drive(clock, HOUR, (process) => (prefetch ? clients[process]?.prefetch({ ids }) : undefined), reader);
   for (const client of clients) await client.close();
   if (process.env.FLEET_DEBUG) {
@@ -280,21 +288,7 @@ async function agentFleet(): Promise<Outcome> {
   const clients = Array.from({ length: PROCESSES }, (_, process) =>
     cachedTransport(agents[Math.floor(process / PER_HOST)] as Transport, { ttlMs: 5_000, clock: () => clock.now }),
   );
-  const reader: Reader = {
-    read(process, id) {
-      const cached = clients[process] as (typeof clients)[number];
-      const hit = cached.peekSecretValue(id);
-      if (hit !== undefined) {
-        tally.got(Number(hit.secretString), clock.now);
-        return;
-      }
-      const startedAt = clock.now;
-      cached.getSecretValue({ id }).then(
-        (record) => tally.got(Number(record.secretString), startedAt),
-        () => tally.lost(startedAt),
-      );
-    },
-  };
+  const reader = cacheReader((process) => clients[process] as Transport, clock, tally);
   await drive(clock, HOUR, () => undefined, reader);
   return outcome(
     "secretwrangler behind one agent per host (10 processes/host)",

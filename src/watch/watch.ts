@@ -43,21 +43,10 @@ export interface WatchRegistry {
   readonly schedules: number;
   /** Handles open now. */
   readonly handles: number;
-  /** {@link watchSecret} on this registry's transport. */
-  watchSecret<S extends StandardSchemaV1>(
-    id: string,
-    options: WatchSecretOptions & { readonly schema: S },
-  ): Promise<WatchHandle<InferSchemaOutput<S>>>;
-  watchSecret<T = unknown>(
-    id: string,
-    options?: WatchSecretOptions & { readonly schema?: undefined },
-  ): Promise<WatchHandle<T>>;
+  /** {@link watchSecret} on this registry's transport: the client's `watch`. */
+  readonly watchSecret: WatchMethods["watch"];
   /** {@link watchParameter} on this registry's transport. */
-  watchParameter<P extends ParameterType>(
-    name: string,
-    options: WatchParameterOptions & { readonly type: P },
-  ): Promise<WatchHandle<ParameterValueOf<P>>>;
-  watchParameter(name: string, options?: WatchParameterOptions): Promise<WatchHandle<string | string[]>>;
+  readonly watchParameter: WatchMethods["watchParameter"];
   /** Closes every handle this registry gave out (their schedules stop). The registry stays usable. */
   close(): void;
 }
