@@ -14,6 +14,7 @@ const LAYERS = [
   ["client", "^src/client/"],
   ["db", "^src/db/"],
   ["cli", "^src/cli/"],
+  ["otel", "^src/otel/"],
   ["entries", "^src/[^/]+[.]ts$"],
 ];
 
@@ -60,6 +61,22 @@ module.exports = {
           "^src/(agent[.]ts|core/|transport/|read/|client/agent-reader[.]ts|transports/agent/|aws/errors[.]ts)|node_modules/@types/",
         reachable: true,
       },
+    },
+    {
+      name: "opentelemetry-stays-in-its-entry",
+      comment:
+        "@opentelemetry/api is an optional peer dependency: only src/otel/ (the secretwrangler/otel entry) may import it, so no other entry needs it installed.",
+      severity: "error",
+      from: { path: "^src/", pathNot: "^src/otel(/|[.]ts$)" },
+      to: { path: "node_modules/@opentelemetry/" },
+    },
+    {
+      name: "otel-entry-stays-light",
+      comment:
+        "secretwrangler/otel subscribes to the diagnostics channels: it reaches the core and @opentelemetry/api, nothing of the client.",
+      severity: "error",
+      from: { path: "^src/otel(/|[.]ts$)" },
+      to: { path: "^src/", pathNot: "^src/(otel[.]ts|otel/|core/)", reachable: true },
     },
   ],
   options: {

@@ -8,6 +8,7 @@ export const entries = {
   db: "src/db.ts",
   transports: "src/transports.ts",
   watch: "src/watch.ts",
+  otel: "src/otel.ts",
   /** The `secretwrangler` executable (package.json "bin"), not an import path. */
   cli: "src/cli/index.ts",
 };

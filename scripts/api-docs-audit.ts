@@ -14,6 +14,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   "secretwrangler/aws": "src/aws.ts",
   "secretwrangler/transports": "src/transports.ts",
   "secretwrangler/watch": "src/watch.ts",
+  "secretwrangler/otel": "src/otel.ts",
 };
 
 /** One public export whose documentation falls short. */

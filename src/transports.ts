@@ -11,9 +11,9 @@
 
 export type { CachedTransport } from "./cache/cached-transport.js";
 export { cachedTransport } from "./cache/cached-transport.js";
-export type { SecretFilter, SecretFilterKey } from "./cache/filters.js";
 export type { PrefetchRequest, PrefetchResult } from "./cache/prefetch.js";
 export type { SecretsErrorOptions } from "./core/errors.js";
+export type { SecretFilter, SecretFilterKey } from "./transport/filters.js";
 export type {
   BatchOptions,
   BatchResult,
@@ -29,6 +29,35 @@ export type {
   SecretVersionOptions,
   Transport,
 } from "./transport/types.js";
+export type {
+  CreateSecretRequest,
+  DeleteParameterRequest,
+  DeleteSecretRequest,
+  DeleteSecretResult,
+  GetRandomPasswordRequest,
+  LabelParameterVersionRequest,
+  LabelParameterVersionResult,
+  ListSecretsRequest,
+  ParameterTier,
+  PutParameterRequest,
+  PutParameterResult,
+  PutSecretValueRequest,
+  RotateSecretRequest,
+  RotationRules,
+  SecretIdentity,
+  SecretIdRequest,
+  SecretListEntry,
+  SecretListPage,
+  SecretTags,
+  SecretValueFields,
+  SecretWriteResult,
+  TagSecretRequest,
+  UntagSecretRequest,
+  UpdateSecretRequest,
+  UpdateSecretVersionStageRequest,
+  WriteMethod,
+} from "./transport/writes.js";
+export { checkWriteRequest } from "./transport/writes.js";
 export type { AgentFlavor, AgentTransport, AgentTransportOptions } from "./transports/agent/transport.js";
 export { agentTransport } from "./transports/agent/transport.js";
 export type { AutoTransportDecision, AutoTransportOptions } from "./transports/auto.js";

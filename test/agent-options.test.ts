@@ -49,6 +49,8 @@ const BAD_VALUES: { readonly [K in keyof Required<AgentTransportOptions>]: reado
     "arn:aws:iam::123456789012:role/Zoë",
     `arn:aws:iam::123456789012:role/${AGENT_TOKEN_CANARY}?x`,
   ],
+  // Only a role can be passed on to the agent: a session without one (or not a session) is refused.
+  session: ["prod", 5, null, {}, { assumedRoleArn: undefined }, { assumedRoleArn: "not-an-arn" }],
   sleep: ["fast", 100, {}],
 };
 

@@ -10,7 +10,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ArgumentError, agentTransport, createSecretsClient, isSecretsError } from "../src/index.js";
+import { ArgumentError, AwsSession, agentTransport, createSecretsClient, isSecretsError } from "../src/index.js";
 import type { AgentTransportOptions } from "../src/transports.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { AGENT_TOKEN_CANARY, type FakeAgent, type FakeAgentOptions, startFakeAgent } from "./helpers/fake-agent.js";
@@ -222,6 +222,68 @@ describe("agentTransport roleArn", () => {
     expect(isSecretsError(error, "CONFIG")).toBe(true);
     expect((error as Error).message).toContain("Lambda extension");
     expect(fake.reads()[0]?.roleArn).toBe(ROLE);
+  });
+});
+
+describe("agentTransport session: the role of an AwsSession", () => {
+  const keys = { accessKeyId: "AKIDTESTTESTTESTTEST", secretAccessKey: "not-a-secret" };
+  const base = () => new AwsSession({ region: "us-east-1", credentials: keys });
+  const roleFixtures = {
+    [ROLE]: { "app/text": [{ versionId: CURRENT_VERSION, stages: ["AWSCURRENT"], value: "as-role" }] },
+  };
+
+  it("sends the role of an assumeRole session as roleArn (the agent assumes it, the session's keys stay here)", async () => {
+    const fake = await fakeAgent({ roleFixtures });
+    const session = base().assumeRole({ roleArn: ROLE });
+
+    expect(session.assumedRoleArn).toBe(ROLE);
+    expect(await clientOn(fake, { session }).getSecret("app/text")).toBe("as-role");
+    expect(fake.reads()[0]?.roleArn).toBe(ROLE);
+    expect(JSON.stringify(fake.requests)).not.toContain(keys.secretAccessKey);
+  });
+
+  it("sends the role_arn of a profile session, read from the shared config file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sw-agent-role-"));
+    try {
+      const config = join(dir, "config");
+      writeFileSync(config, `[profile app]\nrole_arn = ${ROLE}\nsource_profile = base\nregion = us-east-1\n`);
+      vi.stubEnv("AWS_CONFIG_FILE", config);
+      vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", join(dir, "credentials"));
+      const fake = await fakeAgent({ roleFixtures });
+      const session = new AwsSession({ profile: "app" });
+
+      expect(session.assumedRoleArn).toBe(ROLE);
+      expect(await clientOn(fake, { session }).getSecret("app/text")).toBe("as-role");
+      expect(fake.reads()[0]?.roleArn).toBe(ROLE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("accepts roleArn together with a session of the same role", async () => {
+    const fake = await fakeAgent({ roleFixtures });
+    const session = base().assumeRole({ roleArn: ROLE });
+
+    expect(await clientOn(fake, { session, roleArn: ROLE }).getSecret("app/text")).toBe("as-role");
+  });
+
+  it.each([
+    ["a session without a role (its keys would never reach the agent)", () => ({ session: base() }), /has no role/],
+    [
+      "a roleArn that differs from the session's role",
+      () => ({ session: base().assumeRole({ roleArn: ROLE }), roleArn: OTHER_ROLE }),
+      /"roleArn" and the role of "session" differ/,
+    ],
+    ["a session that is not an object", () => ({ session: "prod" as unknown as AwsSession }), /must be an AwsSession/],
+    [
+      "a session role with the Lambda extension",
+      () => ({ session: base().assumeRole({ roleArn: ROLE }), flavor: "lambda-extension" as const }),
+      /needs the agent flavor/,
+    ],
+  ])("refuses %s as an ArgumentError", (_, options, message) => {
+    const build = () => agentTransport({ token: AGENT_TOKEN_CANARY, ...options() });
+    expect(build).toThrow(ArgumentError);
+    expect(build).toThrow(message);
   });
 });
 

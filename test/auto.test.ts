@@ -15,6 +15,7 @@ const noCredentials = async (): Promise<never> => {
 
 testTransport({
   name: "auto (agent answers)",
+  skip: ["writes"],
   async setup(fixtures) {
     const fake = await startFakeAgent({ fixtures });
     return {

@@ -56,6 +56,16 @@ const NAMES: readonly (readonly [string, SecretsErrorCode])[] = [
   ["ENOTFOUND", "TRANSPORT"],
   ["EAI_AGAIN", "TRANSPORT"],
   ["EPIPE", "TRANSPORT"],
+  ["EncryptionFailure", "DECRYPTION_FAILED"],
+  ["ResourceExistsException", "ALREADY_EXISTS"],
+  ["ParameterAlreadyExists", "ALREADY_EXISTS"],
+  ["AlreadyExistsException", "ALREADY_EXISTS"],
+  ["LimitExceededException", "LIMIT_EXCEEDED"],
+  ["ParameterLimitExceeded", "LIMIT_EXCEEDED"],
+  ["ParameterMaxVersionLimitExceeded", "LIMIT_EXCEEDED"],
+  ["ParameterVersionLabelLimitExceeded", "LIMIT_EXCEEDED"],
+  ["HierarchyLevelLimitExceededException", "LIMIT_EXCEEDED"],
+  ["TooManyTagsError", "LIMIT_EXCEEDED"],
 ];
 
 describe("AWS error names", () => {
@@ -76,16 +86,7 @@ describe("AWS error names", () => {
     [500, "TRANSPORT"],
     [undefined, "TRANSPORT"],
   ] as const)("maps an unknown name by its status %s to %s", (status, code) => {
-    for (const name of [
-      undefined,
-      "",
-      "Weird",
-      "Error",
-      "LimitExceededException",
-      "constructor",
-      "toString",
-      "__proto__",
-    ]) {
+    for (const name of [undefined, "", "Weird", "Error", "constructor", "toString", "__proto__"]) {
       expect(codeForAwsName(name, status)).toBe(code);
     }
   });

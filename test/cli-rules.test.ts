@@ -85,7 +85,23 @@ describe("transport specs are read by the library's parser only", () => {
 
 describe("the main help", () => {
   it("is generated from the command table: every command, its usage and its own help", async () => {
-    expect(COMMAND_NAMES).toEqual(["get", "get-parameter", "get-parameters-by-path", "exec", "export", "doctor"]);
+    expect(COMMAND_NAMES).toEqual([
+      "get",
+      "get-parameter",
+      "get-parameters-by-path",
+      "put",
+      "create",
+      "list",
+      "describe",
+      "delete",
+      "restore",
+      "rotate",
+      "random-password",
+      "put-parameter",
+      "exec",
+      "export",
+      "doctor",
+    ]);
     for (const name of COMMAND_NAMES) {
       expect(MAIN_HELP).toMatch(new RegExp(`^  ${name}( |$)`, "m"));
       const result = await runCli([name, "--help"]);

@@ -14,7 +14,7 @@ function variableFor(id: string): string {
 
 testTransport({
   name: "env",
-  skip: ["versions", "binary"],
+  skip: ["versions", "binary", "writes"],
   async setup(fixtures) {
     const env: Record<string, string> = {};
     const map: Record<string, string> = {};

@@ -185,7 +185,7 @@ describe.skipIf(missing !== undefined && !process.env.CI)("database examples, ag
 
 testTransport({
   name: "env (examples/env-transport.ts)",
-  skip: ["versions", "binary"],
+  skip: ["versions", "binary", "writes"],
   async setup(fixtures) {
     const env: Record<string, string> = {};
     for (const [id, value] of Object.entries(currentValues(fixtures))) {

@@ -16,6 +16,7 @@ import {
 import type { LocalParameterValue, ParameterRequest } from "../src/transports.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { startFakeSsm } from "./helpers/fake-ssm.js";
+import { addSsmWrites } from "./helpers/fake-ssm-writes.js";
 import { credentialsSchema } from "./helpers/schemas.js";
 import {
   latestParameters,
@@ -52,8 +53,11 @@ testParameterTransport({
   name: "sdk",
   versions: true,
   cache: false,
+  writes: true,
   async setup() {
-    const server = await startFakeSsm(PARAMETERS, { secrets: SECRETS });
+    const fixtures = structuredClone(PARAMETERS);
+    const server = await startFakeSsm(fixtures, { secrets: SECRETS });
+    addSsmWrites(server, fixtures);
     return { transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }), cleanup: server.close };
   },
 });
@@ -69,12 +73,13 @@ async function memoryWithParameters(): Promise<{ transport: Transport }> {
   return { transport };
 }
 
-testParameterTransport({ name: "memory", versions: true, cache: false, setup: memoryWithParameters });
+testParameterTransport({ name: "memory", versions: true, cache: false, writes: true, setup: memoryWithParameters });
 
 testParameterTransport({
   name: "memory behind the client's cache",
   versions: true,
   cache: {},
+  writes: true,
   setup: memoryWithParameters,
 });
 
@@ -82,6 +87,7 @@ testParameterTransport({
   name: "file",
   versions: false,
   cache: false,
+  writes: true,
   async setup() {
     return {
       transport: fileTransport(

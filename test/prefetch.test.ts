@@ -1,6 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cachedTransport } from "../src/cache/cached-transport.js";
-import type { FilterReads, SecretFilter } from "../src/cache/filters.js";
 import { type PrefetchRequest, prefetch } from "../src/cache/prefetch.js";
 import { ArgumentError } from "../src/core/errors.js";
 import {
@@ -8,9 +7,14 @@ import {
   createSecretsClient,
   type SecretRecord,
   SecretsError,
+  sdkTransport,
   type Transport,
 } from "../src/index.js";
+import type { SecretFilter } from "../src/transports.js";
+import type { AwsJsonServer } from "./helpers/aws-json-server.js";
 import { FakeClock, flush, scriptedBackend } from "./helpers/cache-backend.js";
+import { type FakeSecretMetadata, startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
+import type { Fixtures } from "./helpers/fixtures.js";
 
 const TTL = 10_000;
 const AHEAD = 1_000;
@@ -23,7 +27,7 @@ function filterBackend(values: Record<string, string>) {
   let failure: SecretsError | undefined;
   const matches = (id: string, { key, values: wanted }: SecretFilter) =>
     key === "name" ? wanted.some((prefix) => id.startsWith(prefix)) : key === "tag-key" && id.startsWith("prod/");
-  const transport: Transport & FilterReads = {
+  const transport: Transport = {
     ...backend.transport,
     async batchGetSecretValueByFilter(filters) {
       filterCalls.push([...filters]);
@@ -276,5 +280,123 @@ describe("prefetch: refused requests", () => {
       const results = await prefetch(transport, { filters: [{ key, values: ["!a b:c_d@e/f+g=h.i-j"] }] });
       expect(results[0]?.ok).toBe(false); // CONFIG: this transport cannot read by filter
     }
+  });
+});
+
+describe("prefetch by filter through the sdk transport (the AWS SDK against a loopback Secrets Manager)", () => {
+  const version = (value: string) => [
+    { versionId: "11111111-1111-4111-8111-111111111111", stages: ["AWSCURRENT"], value },
+  ];
+  const bulk = Array.from({ length: 25 }, (_, index) => `bulk/${String(index).padStart(2, "0")}`);
+  const fixtures: Fixtures = {
+    "prod/payments/db": version("pay-db"),
+    "prod/payments/api": version("pay-api"),
+    "prod/payments/locked": version("locked"),
+    "prod/search/key": version("search"),
+    "dev/payments/db": version("dev-db"),
+    "Prod/upper": version("upper"),
+    ...Object.fromEntries(bulk.map((name) => [name, version(name)])),
+  };
+  const payments = { team: "payments", env: "prod" };
+  const metadata: Record<string, FakeSecretMetadata> = {
+    "prod/payments/db": { tags: payments, description: "Payments database login" },
+    "prod/payments/api": { tags: payments, description: "payments API key" },
+    "prod/payments/locked": { tags: payments, denied: true },
+    "prod/search/key": { tags: { team: "search" }, owningService: "rds" },
+    "dev/payments/db": { tags: { team: "payments", env: "dev" }, primaryRegion: "eu-west-1" },
+  };
+  let server: AwsJsonServer;
+  beforeAll(async () => {
+    server = await startFakeSecretsManager(fixtures, 10, metadata);
+  });
+  afterAll(() => server.close());
+
+  const client = () =>
+    createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }) });
+  const filterCalls = () => server.calls("BatchGetSecretValue").filter(({ body }) => body.Filters !== undefined);
+  const found = async (filters: SecretFilter[]) =>
+    (await client().prefetch({ filters })).map(({ id, ok }) => (ok ? id : `${id} (failed)`)).sort();
+
+  it("warms the cache by name prefix in one BatchGetSecretValue call with Filters: later reads make no call", async () => {
+    const secrets = client();
+    const before = filterCalls().length;
+    const reads = server.calls("GetSecretValue").length;
+
+    const results = await secrets.prefetch({ namePrefix: "prod/payments/" });
+
+    expect(results).toEqual([
+      { source: "filter", id: "prod/payments/db", ok: true },
+      { source: "filter", id: "prod/payments/api", ok: true },
+      {
+        source: "filter",
+        id: "prod/payments/locked",
+        ok: false,
+        error: expect.objectContaining({ code: "ACCESS_DENIED", secretId: "prod/payments/locked" }),
+      },
+    ]);
+    expect(
+      filterCalls()
+        .slice(before)
+        .map(({ body }) => body),
+    ).toEqual([{ Filters: [{ Key: "name", Values: ["prod/payments/"] }], MaxResults: 20 }]);
+    expect(await secrets.getSecret("prod/payments/api")).toBe("pay-api");
+    expect(server.calls("GetSecretValue")).toHaveLength(reads);
+    await secrets.close();
+  });
+
+  it("finds secrets by tag key and tag value, every filter to match", async () => {
+    expect(
+      await found([
+        { key: "tag-key", values: ["team"] },
+        { key: "tag-value", values: ["payments"] },
+      ]),
+    ).toEqual(["dev/payments/db", "prod/payments/api", "prod/payments/db", "prod/payments/locked (failed)"]);
+    expect(await found([{ key: "tag-value", values: ["search", "dev"] }])).toEqual([
+      "dev/payments/db",
+      "prod/search/key",
+    ]);
+  });
+
+  it("negates a value with '!': no attribute may start with it", async () => {
+    expect(
+      await found([
+        { key: "tag-value", values: ["payments"] },
+        { key: "name", values: ["!dev/"] },
+      ]),
+    ).toEqual(["prod/payments/api", "prod/payments/db", "prod/payments/locked (failed)"]);
+  });
+
+  it("matches name, tags, region and service case-sensitively, description and all in any case", async () => {
+    expect(await found([{ key: "name", values: ["Prod/"] }])).toEqual(["Prod/upper"]);
+    expect(await found([{ key: "tag-value", values: ["Payments"] }])).toEqual([]);
+    expect(await found([{ key: "description", values: ["PAYMENTS"] }])).toEqual([
+      "prod/payments/api",
+      "prod/payments/db",
+    ]);
+    expect(await found([{ key: "primary-region", values: ["eu-"] }])).toEqual(["dev/payments/db"]);
+    expect(await found([{ key: "owning-service", values: ["rds"] }])).toEqual(["prod/search/key"]);
+    // `all` splits the value into words and matches the words of name, description, tag keys and values.
+    expect(await found([{ key: "all", values: ["DatabaseLogin"] }])).toEqual(["prod/payments/db"]);
+  });
+
+  it("reads every page: 25 secrets in two calls of at most 20", async () => {
+    const before = filterCalls().length;
+
+    expect(await found([{ key: "name", values: ["bulk/"] }])).toEqual(bulk);
+
+    const calls = filterCalls().slice(before);
+    expect(calls.map(({ body }) => body.NextToken)).toEqual([undefined, "20"]);
+  });
+
+  it("refuses bad filters with an ArgumentError before any call", async () => {
+    const transport = sdkTransport({ endpoint: server.endpoint, region: "us-east-1" });
+    const before = server.calls("BatchGetSecretValue").length;
+
+    expect(() => transport.batchGetSecretValueByFilter?.([{ key: "tag" as "name", values: ["a"] }])).toThrow(
+      ArgumentError,
+    );
+    expect(() => transport.batchGetSecretValueByFilter?.([])).toThrow(/1 to 10 filters/);
+    expect(server.calls("BatchGetSecretValue")).toHaveLength(before);
+    transport.close?.();
   });
 });

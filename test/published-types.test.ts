@@ -39,10 +39,32 @@ const wrong: SdkTransportOptions = { maxAttempts: "2" };
 void [secret, wrong];
 `;
 
+/** `secretwrangler/otel`, for a project that installed its peer `@opentelemetry/api`. */
+const OTEL_CHECKS = `${ENTRY_CHECKS}
+import { instrument, type Instrumentation } from "secretwrangler/otel";
+import { CHANNELS, type ReadEvent } from "secretwrangler";
+import { trace } from "@opentelemetry/api";
+
+const instrumentation: Instrumentation = instrument({ tracerProvider: trace.getTracerProvider(), traceCacheHits: true });
+const channel: "secretwrangler:read" = CHANNELS.read;
+declare const event: ReadEvent;
+// @ts-expect-error traceCacheHits is a boolean
+instrument({ traceCacheHits: "yes" });
+void [instrumentation, channel, event.outcome];
+`;
+
 /** Copies `dist/` (built by `npm test` before vitest, else here) and `package.json` into the project. */
 async function packageDir(): Promise<string> {
   const dist = join(root, "dist");
-  const declarations = ["index.d.ts", "agent.d.ts", "aws.d.ts", "db.d.ts", "transports.d.ts", "index.d.cts"];
+  const declarations = [
+    "index.d.ts",
+    "agent.d.ts",
+    "aws.d.ts",
+    "db.d.ts",
+    "transports.d.ts",
+    "otel.d.ts",
+    "index.d.cts",
+  ];
   const fresh =
     declarations.every((file) => existsSync(join(dist, file))) &&
     statSync(join(dist, "index.d.ts")).mtimeMs >= statSync(join(root, "src", "index.ts")).mtimeMs;
@@ -64,7 +86,12 @@ beforeAll(async () => {
 }, 120_000);
 
 /** A project with the package and links to `packages` (from this repository's node_modules). */
-function project(name: string, packages: readonly string[], moduleResolution: "node16" | "node"): string {
+function project(
+  name: string,
+  packages: readonly string[],
+  moduleResolution: "node16" | "node",
+  checks: string = ENTRY_CHECKS,
+): string {
   const dir = join(work, `${name}-${moduleResolution}`);
   const modules = join(dir, "node_modules");
   mkdirSync(join(modules, "@types"), { recursive: true });
@@ -73,7 +100,7 @@ function project(name: string, packages: readonly string[], moduleResolution: "n
     mkdirSync(dirname(join(modules, pkg)), { recursive: true });
     symlinkSync(join(root, "node_modules", pkg), join(modules, pkg), "dir");
   }
-  writeFileSync(join(dir, "check.ts"), ENTRY_CHECKS);
+  writeFileSync(join(dir, "check.ts"), checks);
   writeFileSync(
     join(dir, "tsconfig.json"),
     JSON.stringify({
@@ -106,18 +133,20 @@ async function typeErrors(dir: string): Promise<string> {
 }
 
 /** Each setup, with the module resolutions it is checked with (each `tsc` run costs seconds). */
-const SETUPS: readonly (readonly [string, readonly string[], "node16" | "node"])[] = [
-  ["the README's install (Secrets Manager client only)", ["@aws-sdk/client-secrets-manager"], "node16"],
-  ["Parameter Store only", ["@aws-sdk/client-ssm"], "node16"],
-  ["an agent-only project (no AWS SDK at all)", [], "node16"],
-  ["an agent-only project (no AWS SDK at all)", [], "node"],
+const SETUPS: readonly (readonly [string, readonly string[], "node16" | "node", string])[] = [
+  ["the README's install (Secrets Manager client only)", ["@aws-sdk/client-secrets-manager"], "node16", ENTRY_CHECKS],
+  ["Parameter Store only", ["@aws-sdk/client-ssm"], "node16", ENTRY_CHECKS],
+  ["an agent-only project (no AWS SDK at all)", [], "node16", ENTRY_CHECKS],
+  ["an agent-only project (no AWS SDK at all)", [], "node", ENTRY_CHECKS],
+  ["OpenTelemetry (secretwrangler/otel with @opentelemetry/api)", ["@opentelemetry/api"], "node16", OTEL_CHECKS],
+  ["OpenTelemetry (secretwrangler/otel with @opentelemetry/api)", ["@opentelemetry/api"], "node", OTEL_CHECKS],
 ];
 
 describe.concurrent("published types compile with only the packages a user installed", () => {
   it.each(SETUPS)(
     "%s, moduleResolution %s",
-    async (name, packages, moduleResolution) => {
-      const dir = project(name.replace(/\W+/g, "-"), packages, moduleResolution);
+    async (name, packages, moduleResolution, checks) => {
+      const dir = project(name.replace(/\W+/g, "-"), packages, moduleResolution, checks);
 
       expect(await typeErrors(dir)).toBe("");
     },

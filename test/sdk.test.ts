@@ -13,6 +13,7 @@ import type { BatchResult } from "../src/transport/types.js";
 import { type AwsJsonHandler, awsError, startAwsJsonServer } from "./helpers/aws-json-server.js";
 import { CANARY, expectNoLeak, rejectionOf } from "./helpers/canary.js";
 import { fakeArn, startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
+import { addSecretsManagerWrites } from "./helpers/fake-secrets-manager-writes.js";
 import { CURRENT_VERSION, FIXTURES, type FixtureVersion } from "./helpers/fixtures.js";
 import { countInFlight } from "./helpers/in-flight.js";
 import { testTransport } from "./helpers/transport-contract.js";
@@ -21,6 +22,7 @@ testTransport({
   name: "sdk",
   async setup(fixtures) {
     const server = await startFakeSecretsManager(fixtures);
+    addSecretsManagerWrites(server, fixtures);
     return { transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }), cleanup: server.close };
   },
 });

@@ -192,7 +192,8 @@ describe("watchSecret on the file transport", () => {
     expect(refreshes[1]?.changed).toBe(false);
 
     writeFileSync(path, JSON.stringify({ secrets: { "prod/db": { user: "app", password: "two" } } }));
-    await vi.waitFor(() => expect(scheduler.pending).toBe(1));
+    // The interval, and the hourly rotation lookup (the file transport has describeSecret).
+    await vi.waitFor(() => expect(scheduler.pending).toBe(2));
     await scheduler.advance(MINUTE);
     await vi.waitFor(() => expect(db.current.password).toBe("two"));
 

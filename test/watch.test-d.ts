@@ -36,7 +36,7 @@ describe("watch types", () => {
       expectTypeOf(change).toEqualTypeOf<WatchChange<{ n: number }>>();
       expectTypeOf(change.value).toEqualTypeOf<{ readonly n: number }>();
       expectTypeOf(change.reason).toEqualTypeOf<
-        "initial" | "interval" | "rotation-due" | "transport-notified" | "forced"
+        "initial" | "interval" | "rotation-due" | "transport-notified" | "forced" | "written"
       >();
     });
     for await (const change of handle) expectTypeOf(change.value.n).toEqualTypeOf<number>();

@@ -14,7 +14,7 @@ import { SecretsError, type SecretsErrorCode } from "../core/errors.js";
  */
 const CODE_PATTERNS: readonly (readonly [SecretsErrorCode, RegExp])[] = [
   // Before ACCESS_DENIED: KMSAccessDeniedException is KMS refusing to decrypt.
-  ["DECRYPTION_FAILED", /^KMS|^(?:DecryptionFailure|InvalidKeyId)$/],
+  ["DECRYPTION_FAILED", /^KMS|^(?:DecryptionFailure|EncryptionFailure|InvalidKeyId)$/],
   [
     "ACCESS_DENIED",
     /AccessDenied|Signature|^(?:UnrecognizedClientException|MissingAuthenticationToken|InvalidClientTokenId)$/,
@@ -23,6 +23,9 @@ const CODE_PATTERNS: readonly (readonly [SecretsErrorCode, RegExp])[] = [
   ["NOT_FOUND", /NotFound/],
   ["THROTTLED", /Throttl|^(?:TooManyRequestsException|RequestLimitExceeded|SlowDown)$|ThroughputExceeded/],
   ["TIMEOUT", /Timeout/],
+  // After THROTTLED: RequestLimitExceeded is a rate, these are quotas (secrets, versions, labels, tags).
+  ["LIMIT_EXCEEDED", /LimitExceeded|^TooManyTagsError$/],
+  ["ALREADY_EXISTS", /^(?:ResourceExistsException|ParameterAlreadyExists|AlreadyExistsException)$/],
   ["ABORTED", /^AbortError$/],
   ["INVALID_REQUEST", /^Invalid|^ValidationException$/],
   ["TRANSPORT", /^(?:Internal(?:ServiceError|ServerError|Failure)|ServiceUnavailable(?:Exception)?)$/],

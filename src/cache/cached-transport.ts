@@ -4,7 +4,7 @@
  */
 import { abortable } from "../core/abort.js";
 import { missingResultError } from "../transport/batch.js";
-import { secretNameCandidates } from "../transport/secret-id.js";
+import { tracedTransport } from "../transport/traced.js";
 import type {
   BatchOptions,
   Freshness,
@@ -15,8 +15,17 @@ import type {
   SecretVersionOptions,
   Transport,
 } from "../transport/types.js";
-import { type FilterReads, filterReadsOf, type SecretFilter } from "./filters.js";
-import { forwardUntouched, frozenCopy, parameterKey, pathKey, secretKey, shares, toBatchResults } from "./keys.js";
+import { forwardWrites } from "../transport/write-forwarding.js";
+import {
+  concerns,
+  forwardUntouched,
+  frozenCopy,
+  parameterKey,
+  pathKey,
+  secretKey,
+  shares,
+  toBatchResults,
+} from "./keys.js";
 import { type CacheOptions, normalizeCacheOptions } from "./options.js";
 import { type CacheSpace, RefreshingCache } from "./refreshing-cache.js";
 
@@ -61,11 +70,13 @@ export interface CachedTransport extends Transport {
  */
 export function cachedTransport(inner: Transport, options?: CacheOptions): CachedTransport {
   const name = inner.name;
-  const { batchGetSecretValue, getParameter, getParameters, getParametersByPath } = inner;
+  // What a miss calls: `inner`, with each backend call published on `secretwrangler:backend`.
+  const backend = tracedTransport(inner);
+  const { batchGetSecretValue, getParameter, getParameters, getParametersByPath } = backend;
   const normalized = normalizeCacheOptions(options, batchGetSecretValue !== undefined);
   const cache = new RefreshingCache(normalized, name);
   const loadSecrets = (ids: readonly string[]): Promise<SecretRecord>[] =>
-    shares((batchGetSecretValue as NonNullable<Transport["batchGetSecretValue"]>).call(inner, ids), ids, (id) =>
+    shares((batchGetSecretValue as NonNullable<Transport["batchGetSecretValue"]>).call(backend, ids), ids, (id) =>
       missingResultError(name, "batchGetSecretValue", id),
     );
 
@@ -74,7 +85,7 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
     frozenCopy,
     ({ id, versionId, versionStage }) =>
       (force) =>
-        inner.getSecretValue({ id, versionId, versionStage, ...(force ? { forceRefresh: true } : {}) }),
+        backend.getSecretValue({ id, versionId, versionStage, ...(force ? { forceRefresh: true } : {}) }),
     normalized.batchRefresh ? loadSecrets : undefined,
   );
   /** One space per `decrypt` value (true, false, unset), so the common key is the bare name. */
@@ -88,7 +99,7 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
         ({ name: parameter, version, label }) =>
           (force) =>
             getParameter
-              ? getParameter.call(inner, {
+              ? getParameter.call(backend, {
                   name: parameter,
                   version,
                   label,
@@ -106,14 +117,14 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
     frozenCopy,
     ({ path, recursive, decrypt }) =>
       (force) =>
-        (getParametersByPath as NonNullable<Transport["getParametersByPath"]>).call(inner, path, {
+        (getParametersByPath as NonNullable<Transport["getParametersByPath"]>).call(backend, path, {
           recursive,
           decrypt,
           ...(force ? { forceRefresh: true } : {}),
         }),
   );
   const loadParameters = (names: readonly string[], decrypt: boolean | undefined): Promise<ParameterRecord>[] =>
-    shares((getParameters as NonNullable<Transport["getParameters"]>).call(inner, names, { decrypt }), names, (id) =>
+    shares((getParameters as NonNullable<Transport["getParameters"]>).call(backend, names, { decrypt }), names, (id) =>
       missingResultError(name, "getParameters", id),
     );
 
@@ -138,16 +149,11 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
       );
     },
     invalidate(id) {
-      const names = secretNameCandidates(id);
-      cache.delete((operation, entryId, value) => {
-        // The same secret by another id (name, ARN), also for a load whose record has not arrived.
-        if (entryId === id || secretNameCandidates(entryId).some((name) => names.includes(name))) return true;
-        if (operation === "getParametersByPath") return id.startsWith(entryId);
-        const record = value as Partial<SecretRecord> | undefined;
-        return (
-          record !== undefined && (record.arn === id || (record.name !== undefined && names.includes(record.name)))
-        );
-      });
+      // The same secret by another id (name, ARN), also for a load whose record has not arrived.
+      cache.delete(
+        (operation, entryId, value) =>
+          concerns(id, entryId, value) || (operation === "getParametersByPath" && id.startsWith(entryId)),
+      );
     },
     clear() {
       cache.clear();
@@ -208,17 +214,18 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
       );
     };
   }
-  forwardUntouched(inner, transport);
-  const byFilter = filterReadsOf(inner);
+  forwardUntouched(backend, transport);
+  // Write-through: a successful write forgets every value of what it changed, before it returns.
+  forwardWrites(backend, transport, ({ ids }) => {
+    for (const id of ids) transport.invalidate(id);
+  });
+  const byFilter = backend.batchGetSecretValueByFilter;
   if (byFilter) {
     // Always a call (which secrets match is the backend's to say); each secret found is stored under
     // its name, as a read of that name would have stored it.
-    (transport as CachedTransport & FilterReads).batchGetSecretValueByFilter = async (
-      filters: readonly SecretFilter[],
-      batchOptions?: BatchOptions,
-    ) => {
+    transport.batchGetSecretValueByFilter = async (filters, batchOptions) => {
       const startedAt = normalized.clock();
-      const results = await byFilter.call(inner, filters, batchOptions);
+      const results = await byFilter.call(backend, filters, batchOptions);
       for (const result of results) {
         if (result.ok)
           cache.store(

@@ -5,7 +5,9 @@
  * call with the cache off too.
  */
 import { abortable } from "../core/abort.js";
+import { activeRead, noteRecord, noteServed } from "../core/diagnostics.js";
 import { missingResultError } from "../transport/batch.js";
+import { tracedTransport } from "../transport/traced.js";
 import type {
   BatchOptions,
   BatchResult,
@@ -14,7 +16,9 @@ import type {
   SecretRecord,
   Transport,
 } from "../transport/types.js";
+import { forwardWrites } from "../transport/write-forwarding.js";
 import {
+  concerns,
   forwardUntouched,
   frozenCopy,
   loadTimeoutError,
@@ -47,6 +51,8 @@ export interface CoalescingOptions {
 interface Flight {
   readonly promise: Promise<unknown>;
   readers: number;
+  /** The id (secret id, parameter name, path) the call reads. */
+  readonly id: string;
 }
 
 /** The calls in flight of one transport method (forced ones apart), by key. */
@@ -73,24 +79,35 @@ class Flights {
 
   /** Joins the call in flight for `key`, or starts one with `start`. */
   join<V>(key: string, id: string, force: boolean, start: () => Promise<V>): Promise<V> {
+    // A traced read: where its value comes from is noted on it (and hidden from the call below).
+    const read = activeRead.current;
+    activeRead.current = undefined;
     const flight = this.find(key, force);
+    let promise: Promise<V>;
     if (flight !== undefined) {
       flight.readers++;
-      return flight.promise as Promise<V>;
+      promise = flight.promise as Promise<V>;
+    } else {
+      let call: Promise<V>;
+      try {
+        call = start();
+      } catch (error) {
+        call = Promise.reject(error);
+      }
+      promise = this.adopt(key, id, force, call);
     }
-    let call: Promise<V>;
-    try {
-      call = start();
-    } catch (error) {
-      call = Promise.reject(error);
-    }
-    return this.adopt(key, id, force, call);
+    if (read === undefined) return promise;
+    noteServed(read, flight === undefined ? "miss" : "coalesced", 0, undefined);
+    return promise.then((value) => {
+      noteRecord(read, value);
+      return value;
+    });
   }
 
   /** Makes `call`, started already, the one call in flight for `key` until it settles or times out. */
   adopt<V>(key: string, id: string, force: boolean, call: Promise<V>): Promise<V> {
     const calls = force ? this.#forced : this.#calls;
-    const flight: { promise: Promise<unknown>; readers: number } = { promise: call, readers: 1 };
+    const flight: { promise: Promise<unknown>; readers: number; id: string } = { promise: call, readers: 1, id };
     const promise = new Promise<V>((resolve, reject) => {
       const over = (): void => {
         clearTimeout(timer);
@@ -121,6 +138,13 @@ class Flights {
     calls.set(key, flight);
     return promise;
   }
+
+  /** Stops sharing the calls of the ids `matches` picks: a read that starts now makes a new call. */
+  forget(matches: (id: string) => boolean): void {
+    for (const calls of [this.#calls, this.#forced]) {
+      for (const [key, flight] of calls) if (matches(flight.id)) calls.delete(key);
+    }
+  }
 }
 
 /** The record of a path read: the path, `recursive` and `decrypt`. */
@@ -144,8 +168,10 @@ function pathRequest(options: ParametersByPathOptions, force: boolean): Paramete
  * await Promise.all([transport.getSecretValue({ id: 'prod/db' }), transport.getSecretValue({ id: 'prod/db' })]); // one call
  * ```
  */
-export function coalescingTransport(inner: Transport, options: CoalescingOptions = {}): Transport {
+export function coalescingTransport(backend: Transport, options: CoalescingOptions = {}): Transport {
   const loadTimeoutMs = checkLoadTimeout(options.loadTimeoutMs, "loadTimeoutMs");
+  // What a call goes to: the transport, with each backend call published on `secretwrangler:backend`.
+  const inner = tracedTransport(backend);
   const name = inner.name;
   const { batchGetSecretValue, getParameter, getParameters, getParametersByPath } = inner;
   const secrets = new Flights("getSecretValue", name, loadTimeoutMs);
@@ -205,6 +231,14 @@ export function coalescingTransport(inner: Transport, options: CoalescingOptions
   if (inner.peekParameter) transport.peekParameter = inner.peekParameter.bind(inner);
   if (inner.close) transport.close = inner.close.bind(inner);
   forwardUntouched(inner, transport);
+  // After a write, a read that started before it is not handed to a read that starts after it.
+  forwardWrites(inner, transport, ({ ids }) => {
+    for (const id of ids) {
+      secrets.forget((entryId) => concerns(id, entryId));
+      parameters.forget((entryId) => concerns(id, entryId));
+      paths.forget((path) => id.startsWith(path));
+    }
+  });
   if (batchGetSecretValue) {
     transport.batchGetSecretValue = (ids: readonly string[], batchOptions: BatchOptions = {}) =>
       abortable(

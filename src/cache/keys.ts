@@ -5,7 +5,8 @@
 import { SecretsError } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
 import { settle } from "../transport/batch.js";
-import type { BatchResult, ParameterRequest, Transport } from "../transport/types.js";
+import { secretNameCandidates } from "../transport/secret-id.js";
+import type { BatchResult, ParameterRequest, SecretRecord, Transport } from "../transport/types.js";
 
 const SEPARATOR = "\u0000";
 
@@ -26,6 +27,18 @@ export function parameterKey(request: ParameterRequest): string {
 /** The key of a path read: the path, `recursive` and `decrypt` (unset is a value of its own). */
 export function pathKey(path: string, recursive: boolean | undefined, decrypt: boolean | undefined): string {
   return `${path}${SEPARATOR}${String(recursive)}${SEPARATOR}${String(decrypt)}`;
+}
+
+/**
+ * Whether what was read by `entryId` (and returned `record`, once it has arrived) is the secret or
+ * parameter `id` names: the same id, the same secret by another id (name, full or partial ARN), or
+ * a record of that name or ARN. What a cache forgets, and a coalescer stops sharing, after a write.
+ */
+export function concerns(id: string, entryId: string, record?: unknown): boolean {
+  const names = secretNameCandidates(id);
+  if (entryId === id || secretNameCandidates(entryId).some((name) => names.includes(name))) return true;
+  const { arn, name } = (typeof record === "object" && record !== null ? record : {}) as Partial<SecretRecord>;
+  return arn === id || (name !== undefined && names.includes(name));
 }
 
 /** A frozen copy: the transport's own objects stay its own, and no reader can change another's value. */
@@ -78,9 +91,7 @@ export function loadTimeoutError(
 export function forwardUntouched(inner: Transport, outer: Transport): void {
   if (inner.describeSecret) outer.describeSecret = inner.describeSecret.bind(inner);
   if (inner.watchChanges) outer.watchChanges = inner.watchChanges.bind(inner);
-  // A read by filter (not in the contract yet, see filters.ts): always a call, nothing to share.
-  const byFilter = (inner as { batchGetSecretValueByFilter?: unknown }).batchGetSecretValueByFilter;
-  if (typeof byFilter === "function") {
-    (outer as { batchGetSecretValueByFilter?: unknown }).batchGetSecretValueByFilter = byFilter.bind(inner);
-  }
+  // A read by filter: always a call (which secrets match is the backend's to say), nothing to share.
+  if (inner.batchGetSecretValueByFilter)
+    outer.batchGetSecretValueByFilter = inner.batchGetSecretValueByFilter.bind(inner);
 }

@@ -6,8 +6,8 @@
 import { abortable } from "../core/abort.js";
 import { ArgumentError, isSecretsError, type SecretsError, unsupportedOperation } from "../core/errors.js";
 import { readSecretBatch } from "../transport/batch.js";
+import { checkFilters, type SecretFilter } from "../transport/filters.js";
 import type { Transport } from "../transport/types.js";
-import { checkFilters, filterReadsOf, type SecretFilter } from "./filters.js";
 
 /**
  * What to warm: any of secret ids, secrets by filter (`namePrefix` is the filter `name`), and SSM
@@ -27,7 +27,7 @@ export interface PrefetchRequest {
   readonly ids?: readonly string[] | undefined;
   /**
    * Every secret whose name starts with this (BatchGetSecretValue with the filter `name`), stored
-   * under its name. Needs a transport that reads by filter (`batchGetSecretValueByFilter`).
+   * under its name. Needs a transport that reads by filter (`batchGetSecretValueByFilter`: sdk).
    */
   readonly namePrefix?: string | undefined;
   /**
@@ -161,7 +161,7 @@ export function prefetch(transport: Transport, request: PrefetchRequest): Promis
   const byFilter = (async (): Promise<PrefetchResult[]> => {
     if (filters === undefined) return [];
     const described = describeFilters(filters);
-    const read = filterReadsOf(transport);
+    const read = transport.batchGetSecretValueByFilter;
     if (read === undefined) {
       return [
         failed(

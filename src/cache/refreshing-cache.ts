@@ -15,6 +15,15 @@
  * clock and a pointer check, and it is served synchronously (see `bench/results/cache.md`).
  */
 import { jitteredBackoff } from "../core/backoff.js";
+import {
+  activeRead,
+  noteRecord,
+  noteServed,
+  type RefreshEvent,
+  refreshChannel,
+  type ServedFields,
+  traced,
+} from "../core/diagnostics.js";
 import { isSecretsError, SecretsError } from "../core/errors.js";
 import type { Freshness } from "../transport/types.js";
 import { loadTimeoutError } from "./keys.js";
@@ -177,6 +186,12 @@ export class RefreshingCache {
       if (entry.pending === undefined && now >= entry.retryAt) this.#refresh(entry);
     }
     if (entry !== this.#newest) this.#touch(entry as Entry<unknown>);
+    // A traced read (someone subscribes to `secretwrangler:read`): where its value came from.
+    const read = activeRead.current;
+    if (read !== undefined) {
+      const outcome = age >= this.#options.ttlMs ? "stale" : age >= this.#refreshFrom ? "refresh-ahead" : "hit";
+      noteServed(read, outcome, age, entry.value);
+    }
     return entry.value;
   }
 
@@ -184,14 +199,22 @@ export class RefreshingCache {
   read<V, R>(space: CacheSpace<V, R>, key: string, id: string, request: R, demand: Freshness = {}): Promise<V> {
     const hit = this.peek(space, key, demand);
     if (hit !== undefined) return Promise.resolve(hit);
+    // A traced read is this one's alone: the load below (another cache, the backend) does not see it.
+    const read = activeRead.current;
+    activeRead.current = undefined;
     const force = demand.forceRefresh === true;
     const known = space.entries.get(key);
-    if (known !== undefined) return this.#settle(known, this.#wait(known, force), demand);
+    if (known !== undefined) {
+      const joins = known.pending !== undefined && (!force || known.forced);
+      if (read !== undefined) noteServed(read, joins ? "coalesced" : "miss", 0, undefined);
+      return this.#settle(known, this.#wait(known, force), demand, read);
+    }
+    if (read !== undefined) noteServed(read, "miss", 0, undefined);
     const entry = this.#create(space, key, id, request);
     const pending = this.#wait(entry, force);
     // Only now that its load is in flight: evicted, the new entry would be detached, not forgotten.
     this.#trim();
-    return this.#settle(entry, pending, demand);
+    return this.#settle(entry, pending, demand, read);
   }
 
   /**
@@ -347,7 +370,7 @@ export class RefreshingCache {
    */
   #refresh<V>(entry: Entry<V>): void {
     if (!this.#batching || !entry.batchable) {
-      this.#load(entry, false);
+      this.#background(entry, () => this.#load(entry, false));
       return;
     }
     const space = entry.space as CacheSpace<unknown, never>;
@@ -389,7 +412,8 @@ export class RefreshingCache {
    */
   #refreshBatch(space: CacheSpace<unknown, never>, entries: readonly Entry<unknown>[]): void {
     if (entries.length === 1) {
-      this.#load(entries[0] as Entry<unknown>, false);
+      const entry = entries[0] as Entry<unknown>;
+      this.#background(entry, () => this.#load(entry, false));
       return;
     }
     let loads: Promise<unknown>[];
@@ -407,8 +431,23 @@ export class RefreshingCache {
         this.#batching = false;
         return entry.load(false);
       });
-      this.#load(entry, false, source);
+      this.#background(entry, () => this.#load(entry, false, source));
     }
+  }
+
+  /** Starts a background refresh of `entry` with `load`, published on `secretwrangler:refresh` when someone listens. */
+  #background<V>(entry: Entry<V>, load: () => Promise<V>): void {
+    if (!refreshChannel.hasSubscribers) {
+      load();
+      return;
+    }
+    const event: RefreshEvent = {
+      source: "cache",
+      operation: entry.space.operation,
+      id: entry.id,
+      transport: this.#transport ?? "",
+    };
+    traced(refreshChannel, event, load, { settled: noteRecord }).catch(ignore);
   }
 
   /**
@@ -481,12 +520,23 @@ export class RefreshingCache {
     return promise;
   }
 
-  /** A reader's outcome of a load: its value, or on a transient failure the last good value. */
-  #settle<V>(entry: Entry<V>, pending: Promise<V>, demand: Freshness): Promise<V> {
-    if (!this.#options.staleOnError || demand.forceRefresh || demand.maxAgeMs !== undefined) return pending;
-    return pending.catch((error: unknown) => {
-      if (isTransient(error) && entry.hasValue) return entry.value as V;
-      throw error;
+  /**
+   * A reader's outcome of a load: its value, or on a transient failure the last good value. A
+   * traced `read` is told which (and the version served).
+   */
+  #settle<V>(entry: Entry<V>, pending: Promise<V>, demand: Freshness, read?: ServedFields): Promise<V> {
+    let settled = pending;
+    if (this.#options.staleOnError && !demand.forceRefresh && demand.maxAgeMs === undefined) {
+      settled = pending.catch((error: unknown) => {
+        if (!isTransient(error) || !entry.hasValue) throw error;
+        if (read !== undefined) noteServed(read, "stale", this.#clock() - entry.fetchedAt, entry.value);
+        return entry.value as V;
+      });
+    }
+    if (read === undefined) return settled;
+    return settled.then((value) => {
+      noteRecord(read, value);
+      return value;
     });
   }
 

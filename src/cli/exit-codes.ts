@@ -25,4 +25,6 @@ export const EXIT_CODES: Readonly<Record<SecretsErrorCode, number>> = {
   CONFIG: 22,
   AGENT_UNREACHABLE: 23,
   AGENT_TOKEN: 24,
+  ALREADY_EXISTS: 25,
+  LIMIT_EXCEEDED: 26,
 };

@@ -1,13 +1,23 @@
 /** The CLI's dispatcher: picks the command, runs it, and turns errors into one stderr line and an exit code. */
 import { ArgumentError, isSecretsError } from "../core/errors.js";
+import { createCommand } from "./commands/create.js";
+import { deleteCommand } from "./commands/delete.js";
+import { describeCommand } from "./commands/describe.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { execCommand } from "./commands/exec.js";
 import { exportCommand } from "./commands/export.js";
 import { getCommand } from "./commands/get.js";
+import { listCommand } from "./commands/list.js";
 import { getParameterCommand, getParametersByPathCommand } from "./commands/parameters.js";
+import { putCommand } from "./commands/put.js";
+import { putParameterCommand } from "./commands/put-parameter.js";
+import { randomPasswordCommand } from "./commands/random-password.js";
+import { restoreCommand } from "./commands/restore.js";
+import { rotateCommand } from "./commands/rotate.js";
 import { EXIT_CODES, EXIT_UNEXPECTED, EXIT_USAGE } from "./exit-codes.js";
 import { COMMON_HELP, UsageError } from "./options.js";
 import { type CliIo, writeError } from "./output.js";
+import { wantsVerbose, withVerbose } from "./verbose.js";
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
@@ -32,6 +42,27 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     usage: "get-parameters-by-path <path>",
     summary: "print the parameters under a path as JSON",
     run: getParametersByPathCommand,
+  },
+  put: {
+    usage: "put <id> [-]",
+    summary: "store a new version of a secret (value from stdin or --file)",
+    run: putCommand,
+  },
+  create: { usage: "create <id> [-]", summary: "create a secret (value from stdin or --file)", run: createCommand },
+  list: { usage: "list", summary: "print the secrets' names (--json: their metadata)", run: listCommand },
+  describe: { usage: "describe <id>", summary: "print a secret's metadata, never its value", run: describeCommand },
+  delete: { usage: "delete <id>", summary: "schedule a secret's deletion", run: deleteCommand },
+  restore: { usage: "restore <id>", summary: "cancel a secret's scheduled deletion", run: restoreCommand },
+  rotate: { usage: "rotate <id>", summary: "set up a secret's rotation and rotate it", run: rotateCommand },
+  "random-password": {
+    usage: "random-password",
+    summary: "print a random password from Secrets Manager",
+    run: randomPasswordCommand,
+  },
+  "put-parameter": {
+    usage: "put-parameter <name> [-]",
+    summary: "write an SSM parameter (value from stdin or --file)",
+    run: putParameterCommand,
   },
   exec: {
     usage: "exec [options] -- <command>",
@@ -81,7 +112,7 @@ export async function main(args: readonly string[], io: CliIo): Promise<number> 
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command.run(rest, io);
+    return await (wantsVerbose(rest) ? withVerbose(io, () => command.run(rest, io)) : command.run(rest, io));
   } catch (error) {
     // The library refusing an argument (an empty id, a path without "/") is a usage error. Any other
     // error's message may quote a value (Node's and V8's do), so it is not printed.

@@ -31,6 +31,7 @@ export const COMMON_OPTIONS: {
   readonly profile: StringFlag;
   readonly "role-arn": StringFlag;
   readonly endpoint: StringFlag;
+  readonly verbose: { readonly type: "boolean" };
   readonly help: { readonly type: "boolean"; readonly short: "h" };
 } = {
   transport: { type: "string" },
@@ -38,6 +39,7 @@ export const COMMON_OPTIONS: {
   profile: { type: "string" },
   "role-arn": { type: "string" },
   endpoint: { type: "string" },
+  verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
 
@@ -48,6 +50,7 @@ export const COMMON_HELP: string = `Common options:
   --profile <p>     shared-config profile for the sdk transport
   --role-arn <arn>  role to assume for the sdk transport
   --endpoint <url>  endpoint override (Secrets Manager and SSM) for the sdk transport
+  --verbose         print each read and backend call (what, from where, how long) to stderr; never values
   -h, --help        show help`;
 
 /** The parsed common flags. */
@@ -62,6 +65,27 @@ export interface CommonFlags {
 /** A usage error: exit code 2 and the command's help. */
 export class UsageError extends Error {
   override readonly name = "UsageError" as const;
+}
+
+/** The one positional of a command (`what` names it in the error, e.g. `secret id`). */
+export function onePositional(positionals: readonly string[], what: string): string {
+  const [value, ...extra] = positionals;
+  if (value === undefined || extra.length > 0) throw new UsageError(`expected exactly one ${what}`);
+  return value;
+}
+
+/** A flag's positive whole number (`--version 3`), or `undefined` when the flag is not given. */
+export function positiveWholeNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(text)) throw new UsageError(`--${flag} takes a positive whole number`);
+  return Number(text);
+}
+
+/** The two sides of a repeatable `--flag key=value` (split at the first `=`; the key is not empty). */
+export function keyValue(flag: string, text: string): readonly [string, string] {
+  const at = text.indexOf("=");
+  if (at <= 0) throw new UsageError(`--${flag} takes key=value, got "${text}"`);
+  return [text.slice(0, at), text.slice(at + 1)];
 }
 
 /** Parses a command's flags (its own plus the common ones); unknown flags are usage errors. */
@@ -200,4 +224,14 @@ export function clientOptionsFromFlags(flags: CommonFlags): SecretsClientOptions
 /** A cache-less client for one CLI run. */
 export function clientFromFlags(flags: CommonFlags): SecretsClient {
   return createSecretsClient(clientOptionsFromFlags(flags));
+}
+
+/** Runs `call` with the client of {@link clientFromFlags}, and closes the client after. */
+export async function withClient<T>(flags: CommonFlags, call: (client: SecretsClient) => Promise<T>): Promise<T> {
+  const client = clientFromFlags(flags);
+  try {
+    return await call(client);
+  } finally {
+    await client.close();
+  }
 }

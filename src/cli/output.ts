@@ -9,6 +9,12 @@ import { escapeControl } from "../core/text.js";
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
   readonly stderr: NodeJS.WritableStream;
+  /**
+   * Where a write's value is read from (`put`, `create`, `put-parameter`). Touched only by them: opening
+   * `process.stdin` can make a terminal's descriptor non-blocking for the programs `exec` starts.
+   * @default process.stdin
+   */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
 /**
@@ -30,6 +36,18 @@ export function writeValue(io: CliIo, value: unknown, pretty = false): void {
   }
   const text = typeof value === "string" ? value : JSON.stringify(value, null, pretty ? 2 : undefined);
   io.stdout.write(io.stdout.isTTY ? `${text}\n` : text);
+}
+
+/** Prints a command's help to stdout; returns its exit code, 0. */
+export function writeHelp(io: CliIo, help: string): number {
+  io.stdout.write(`${help}\n`);
+  return 0;
+}
+
+/** Prints a write's result (never a value) as indented JSON with `--json`, else nothing; returns exit 0. */
+export function writeResult(io: CliIo, json: boolean | undefined, result: unknown): number {
+  if (json) writeValue(io, result, true);
+  return 0;
 }
 
 /** The keys of a `--field a.b.c` path; an empty key (`a..b`, a trailing dot) is a usage error. */

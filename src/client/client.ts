@@ -21,11 +21,12 @@ import type {
 } from "../read/options.js";
 import { readParameter, readParameters, readParametersByPath, readParameterValue } from "../read/parameters.js";
 import { type ReferenceResult, type ResolveReferencesOptions, resolveReferences } from "../read/references.js";
-import { readSecretsJson, SecretReader, type SecretReads } from "../read/secret.js";
+import { readSecretsJson, type SecretReads } from "../read/secret.js";
 import type { BatchOptions, BatchResult, ParameterRecord, ParameterType, Transport } from "../transport/types.js";
 import { resolveTransport, type TransportSpec } from "../transports/spec.js";
 import type { WatchParameterOptions, WatchSecretOptions } from "../watch/types.js";
 import { type WatchMethods, watchRegistry } from "../watch/watch.js";
+import { SecretWriter, type SecretWrites } from "./writes.js";
 
 /** How a {@link SecretsClient} is set up. */
 export interface SecretsClientOptions {
@@ -53,11 +54,12 @@ export interface SecretsClientOptions {
 }
 
 /**
- * Reads secrets through one transport. Create one with {@link createSecretsClient}.
+ * Reads (and writes, see {@link SecretWrites}) secrets through one transport. Create one with
+ * {@link createSecretsClient}.
  *
  * Parsed JSON values are deep-frozen: several callers may share one object.
  */
-export interface SecretsClient extends SecretReads, WatchMethods {
+export interface SecretsClient extends SecretReads, WatchMethods, SecretWrites {
   /** The transport this client reads through (its cache, when it has one). */
   readonly transport: Transport;
   /**
@@ -195,7 +197,7 @@ function clientCacheOptions(option: CacheOptions | false | undefined, transport:
   return defaults ?? {};
 }
 
-class DefaultSecretsClient extends SecretReader implements SecretsClient {
+class DefaultSecretsClient extends SecretWriter implements SecretsClient {
   readonly #options: SecretsClientOptions;
   readonly #cache: CachedTransport | undefined;
   /** The transport without this client's cache: what `extend()` shares. */

@@ -15,7 +15,7 @@ import { escapeControl } from "./text.js";
  * - `ACCESS_DENIED`: the credentials are not allowed to read it (or were rejected).
  * - `CREDENTIALS`: no credentials could be loaded for the AWS call, or they have expired.
  * - `THROTTLED`: the service or agent asked us to slow down, after retries.
- * - `DECRYPTION_FAILED`: KMS could not decrypt the value.
+ * - `DECRYPTION_FAILED`: KMS could not decrypt the value (or, for a write, encrypt it).
  * - `INVALID_REQUEST`: the request is not valid now (bad parameter, secret scheduled for deletion).
  * - `NOT_JSON`: the value is not valid JSON.
  * - `SCHEMA_MISMATCH`: the value does not match the schema; see {@link SecretsError.issues}.
@@ -26,6 +26,9 @@ import { escapeControl } from "./text.js";
  * - `CONFIG`: the library was configured wrongly.
  * - `AGENT_UNREACHABLE`: nothing answers on the agent's port.
  * - `AGENT_TOKEN`: no SSRF token was found, or the agent rejected it.
+ * - `ALREADY_EXISTS`: a write would create what exists already (a secret of that name, a parameter
+ *   without `overwrite`, a version with that `clientRequestToken` and another value).
+ * - `LIMIT_EXCEEDED`: a write went over a quota of the service (secrets, versions, labels, tags).
  */
 export type SecretsErrorCode =
   | "NOT_FOUND"
@@ -42,7 +45,9 @@ export type SecretsErrorCode =
   | "TRANSPORT"
   | "CONFIG"
   | "AGENT_UNREACHABLE"
-  | "AGENT_TOKEN";
+  | "AGENT_TOKEN"
+  | "ALREADY_EXISTS"
+  | "LIMIT_EXCEEDED";
 
 /** One problem reported by a schema: where it is and what is wrong, never the received value. */
 export interface SecretsErrorIssue {

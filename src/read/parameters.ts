@@ -3,6 +3,7 @@
  * `getParameters` and `getParametersByPath`. Each takes the client's transport (with its cache, if
  * any) and checks and fills the options in one place.
  */
+import { traceRead, tracesReads } from "../core/diagnostics.js";
 import { ArgumentError, SecretsError, unsupportedOperation } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
 import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
@@ -121,6 +122,8 @@ export async function readParameter(
   name: string,
   options?: ParameterReadOptions,
 ): Promise<string | string[]> {
+  if (tracesReads())
+    return traceRead("getParameter", name, transport.name, () => readParameter(transport, name, options));
   const record = parameterRecord(transport, name, options);
   return parameterValue(record instanceof Promise ? await record : record);
 }
@@ -131,6 +134,9 @@ export async function readParameterValue(
   name: string,
   options?: ParameterReadOptions,
 ): Promise<ParameterRecord> {
+  if (tracesReads()) {
+    return traceRead("getParameterValue", name, transport.name, () => readParameterValue(transport, name, options));
+  }
   const record = parameterRecord(transport, name, options);
   const found = record instanceof Promise ? await record : record;
   // The date is copied: the record may be shared (and frozen) by a cache, and a Date cannot be frozen.
@@ -141,10 +147,19 @@ export async function readParameterValue(
  * `getParameters`: one result per requested name, in order. The transport batches (the SDK by 10);
  * one without a batch call gets parallel single reads.
  */
-export async function readParameters(
+export function readParameters(
   transport: Transport,
   names: readonly string[],
   options: ParametersReadOptions = {},
+): Promise<BatchResult<string | string[]>[]> {
+  const read = () => readParametersUntraced(transport, names, options);
+  return tracesReads() ? traceRead("getParameters", names, transport.name, read) : read();
+}
+
+async function readParametersUntraced(
+  transport: Transport,
+  names: readonly string[],
+  options: ParametersReadOptions,
 ): Promise<BatchResult<string | string[]>[]> {
   if (!Array.isArray(names)) throw new ArgumentError("parameter names must be an array of non-empty strings");
   for (const name of names) assertName(name);
@@ -195,6 +210,10 @@ export async function readParametersByPath(
   path: string,
   options: ParametersByPathReadOptions = {},
 ): Promise<ParameterTree | ParameterMap | InferSchemaOutput<StandardSchemaV1>> {
+  if (tracesReads()) {
+    const read = () => readParametersByPath(transport, path, options);
+    return traceRead("getParametersByPath", path, transport.name, read);
+  }
   assertName(path, "parameter path");
   if (!path.startsWith("/")) throw new ArgumentError('parameter path must start with "/"');
   oneOf("shape", options.shape, ["tree", "flat"]);

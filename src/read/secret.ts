@@ -8,6 +8,7 @@
  * so a cache hit returns the same frozen object synchronously. A record that is not frozen may be
  * changed by its transport, so nothing is kept for it.
  */
+import { traceRead, tracesReads } from "../core/diagnostics.js";
 import { ArgumentError, SecretsError } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
 import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
@@ -27,12 +28,11 @@ interface Derived {
 const derivedByRecord = new WeakMap<SecretRecord, Derived>();
 
 function derivedOf(record: SecretRecord): Derived {
-  if (!Object.isFrozen(record)) return { validated: new WeakMap() };
+  // Looked up first: only frozen records are kept, and `Object.isFrozen` costs more than the lookup.
   let derived = derivedByRecord.get(record);
-  if (derived === undefined) {
-    derived = { validated: new WeakMap() };
-    derivedByRecord.set(record, derived);
-  }
+  if (derived !== undefined) return derived;
+  derived = { validated: new WeakMap() };
+  if (Object.isFrozen(record)) derivedByRecord.set(record, derived);
   return derived;
 }
 
@@ -138,7 +138,9 @@ export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
     return { secretId: id, transport: this.transport.name };
   }
 
+  // Each read, traced when someone subscribes to `secretwrangler:read`: then it runs itself inside the trace.
   async getSecret(id: string, options?: ReadOptions): Promise<string> {
+    if (tracesReads()) return traceRead("getSecret", id, this.transport.name, () => this.getSecret(id, options));
     return secretText(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
   }
 
@@ -146,15 +148,22 @@ export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
     id: string,
     options?: ReadOptions & { readonly schema?: StandardSchemaV1 | undefined },
   ): Promise<never> {
+    if (tracesReads())
+      return traceRead("getSecretJson", id, this.transport.name, () => this.getSecretJson(id, options));
     const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
     return recordJson(record, this.#context(id), options?.schema) as never;
   }
 
   async getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array> {
+    if (tracesReads()) {
+      return traceRead("getSecretBinary", id, this.transport.name, () => this.getSecretBinary(id, options));
+    }
     return secretBytes(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
   }
 
   async getSecretValue(id: string, options?: ReadOptions): Promise<SecretRecord> {
+    if (tracesReads())
+      return traceRead("getSecretValue", id, this.transport.name, () => this.getSecretValue(id, options));
     const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
     // Copies of the parts that cannot be frozen: the record may be shared by a cache.
     return {
@@ -170,10 +179,19 @@ export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
  * one read per id), each parsed and validated on its own; one result per id, in order. A function of
  * its own, not a {@link SecretReader} method, so the agent reader's bundle does not carry it.
  */
-export async function readSecretsJson(
+export function readSecretsJson(
   transport: Transport,
   ids: readonly string[],
   options: BatchOptions & { readonly schema?: StandardSchemaV1 | undefined } = {},
+): Promise<BatchResult<unknown>[]> {
+  const read = () => readSecretsJsonUntraced(transport, ids, options);
+  return tracesReads() ? traceRead("getSecretsJson", ids, transport.name, read) : read();
+}
+
+async function readSecretsJsonUntraced(
+  transport: Transport,
+  ids: readonly string[],
+  options: BatchOptions & { readonly schema?: StandardSchemaV1 | undefined },
 ): Promise<BatchResult<unknown>[]> {
   if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id !== "")) {
     throw new ArgumentError("secret ids must be an array of non-empty strings");

@@ -5,6 +5,33 @@
  * `CONFIG`.
  */
 import type { SecretsError } from "../core/errors.js";
+import type { SecretFilter } from "./filters.js";
+import type { ParameterType } from "./parameter-type.js";
+import type {
+  CreateSecretRequest,
+  DeleteParameterRequest,
+  DeleteSecretRequest,
+  DeleteSecretResult,
+  GetRandomPasswordRequest,
+  LabelParameterVersionRequest,
+  LabelParameterVersionResult,
+  ListSecretsRequest,
+  PutParameterRequest,
+  PutParameterResult,
+  PutSecretValueRequest,
+  RotateSecretRequest,
+  SecretIdentity,
+  SecretIdRequest,
+  SecretListEntry,
+  SecretListPage,
+  SecretWriteResult,
+  TagSecretRequest,
+  UntagSecretRequest,
+  UpdateSecretRequest,
+  UpdateSecretVersionStageRequest,
+} from "./writes.js";
+
+export { isParameterType, PARAMETER_TYPES, type ParameterType } from "./parameter-type.js";
 
 /** Which version of a secret to read. Give at most one of `versionId` and `versionStage`. */
 export interface SecretVersionOptions {
@@ -60,31 +87,6 @@ export type BatchResult<T> =
   | { readonly id: string; readonly ok: true; readonly value: T }
   | { readonly id: string; readonly ok: false; readonly error: SecretsError };
 
-/** The SSM parameter types. */
-export type ParameterType = "String" | "StringList" | "SecureString";
-
-/**
- * Every {@link ParameterType}, for checks at run time.
- *
- * @example
- * ```ts
- * PARAMETER_TYPES.includes('SecureString'); // true
- * ```
- */
-export const PARAMETER_TYPES: readonly ParameterType[] = ["String", "StringList", "SecureString"];
-
-/**
- * Whether a value is one of the {@link PARAMETER_TYPES}.
- *
- * @example
- * ```ts
- * if (!isParameterType(body.Type)) throw malformed('unknown parameter Type');
- * ```
- */
-export function isParameterType(value: unknown): value is ParameterType {
-  return (PARAMETER_TYPES as readonly unknown[]).includes(value);
-}
-
 /** One read of one SSM parameter. Give at most one of `version` and `label`. */
 export interface ParameterRequest extends Freshness {
   /** Parameter name (`/my-app/prod/api-url`) or ARN. */
@@ -123,27 +125,17 @@ export interface ParametersByPathOptions extends BatchOptions, Freshness {
 }
 
 /**
- * A secret's metadata besides its value: its rotation schedule. The SDK transport reads it with
- * DescribeSecret.
+ * A secret's metadata besides its value: its rotation schedule, description, key, tags and which
+ * version holds which staging label. The SDK transport reads it with DescribeSecret.
  *
  * @example
  * ```ts
  * const description: SecretDescription = { name: 'prod/db', rotationEnabled: true, nextRotationDate: new Date('2030-01-01') };
  * ```
  */
-export interface SecretDescription {
-  /** The secret's name. */
-  readonly name: string;
-  /** The secret's full ARN, when the backend reports it. */
-  readonly arn?: string | undefined;
-  /** Whether rotation is turned on. */
-  readonly rotationEnabled?: boolean | undefined;
-  /** When the next rotation is due (Secrets Manager rotates on or before it), if one is scheduled. */
-  readonly nextRotationDate?: Date | undefined;
-  /** When the secret was last rotated. */
-  readonly lastRotatedDate?: Date | undefined;
-  /** When the secret (its value or its metadata) last changed. */
-  readonly lastChangedDate?: Date | undefined;
+export interface SecretDescription extends SecretListEntry {
+  /** The staging labels of each version that has one, by version id. */
+  readonly versionIdsToStages?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /**
@@ -196,6 +188,22 @@ export interface Transport {
   peekSecretValue?(id: string, options?: SecretVersionOptions & Freshness): SecretRecord | undefined;
   /** Reads many secrets (AWSCURRENT) in as few calls as the backend allows, one result per id. */
   batchGetSecretValue?(ids: readonly string[], options?: BatchOptions): Promise<BatchResult<SecretRecord>[]>;
+  /**
+   * Reads the current value of every secret the filters choose (BatchGetSecretValue with `Filters`,
+   * every page; every filter must match, see {@link SecretFilter}): one result per secret found, its
+   * `id` the secret's name. A secret found but not readable (say `ACCESS_DENIED` on its key) is a
+   * failed result; a call that fails as a whole throws {@link SecretsError}; bad filters throw
+   * `ArgumentError` before any call. Used by `prefetch({ namePrefix, filters })`.
+   *
+   * @example
+   * ```ts
+   * const found = await transport.batchGetSecretValueByFilter?.([{ key: 'tag-key', values: ['team'] }]);
+   * ```
+   */
+  batchGetSecretValueByFilter?(
+    filters: readonly SecretFilter[],
+    options?: BatchOptions,
+  ): Promise<BatchResult<SecretRecord>[]>;
   /** Reads one SSM parameter. */
   getParameter?(request: ParameterRequest): Promise<ParameterRecord>;
   /** Like {@link Transport.peekSecretValue}, for a parameter. */
@@ -228,4 +236,35 @@ export interface Transport {
   clear?(): void;
   /** Releases sockets, clients and timers. Safe to call more than once. */
   close?(): void | Promise<void>;
+
+  // The writes (see docs/writes.md): each checks its request with `checkWriteRequest` first. A
+  // backend that cannot write leaves them out; the client then reports `CONFIG`.
+  /** CreateSecret. A secret of that name is `ALREADY_EXISTS`. */
+  createSecret?(request: CreateSecretRequest): Promise<SecretWriteResult>;
+  /** PutSecretValue: a new version, its staging labels moved as Secrets Manager moves them. */
+  putSecretValue?(request: PutSecretValueRequest): Promise<SecretWriteResult>;
+  /** UpdateSecret: the description and the KMS key. */
+  updateSecret?(request: UpdateSecretRequest): Promise<SecretWriteResult>;
+  /** TagResource on a secret. */
+  tagSecret?(request: TagSecretRequest): Promise<void>;
+  /** UntagResource on a secret. */
+  untagSecret?(request: UntagSecretRequest): Promise<void>;
+  /** DeleteSecret: scheduled after the recovery window, or forced. */
+  deleteSecret?(request: DeleteSecretRequest): Promise<DeleteSecretResult>;
+  /** RestoreSecret: cancels a scheduled deletion. */
+  restoreSecret?(request: SecretIdRequest): Promise<SecretIdentity>;
+  /** RotateSecret: sets the rotation and, by default, starts one. */
+  rotateSecret?(request: RotateSecretRequest): Promise<SecretWriteResult>;
+  /** UpdateSecretVersionStage: moves a staging label between versions. */
+  updateSecretVersionStage?(request: UpdateSecretVersionStageRequest): Promise<SecretIdentity>;
+  /** GetRandomPassword. */
+  getRandomPassword?(request: GetRandomPasswordRequest): Promise<string>;
+  /** One page of ListSecrets (metadata only, never values); pass `nextToken` for the next. */
+  listSecrets?(request: ListSecretsRequest): Promise<SecretListPage>;
+  /** PutParameter. An existing parameter without `overwrite` is `ALREADY_EXISTS`. */
+  putParameter?(request: PutParameterRequest): Promise<PutParameterResult>;
+  /** LabelParameterVersion. */
+  labelParameterVersion?(request: LabelParameterVersionRequest): Promise<LabelParameterVersionResult>;
+  /** DeleteParameter. */
+  deleteParameter?(request: DeleteParameterRequest): Promise<void>;
 }

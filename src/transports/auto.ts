@@ -14,6 +14,7 @@ import type {
   SecretRecord,
   Transport,
 } from "../transport/types.js";
+import { forwardWrites } from "../transport/write-forwarding.js";
 import { resolveAgentToken } from "./agent/token.js";
 import { type AgentTransport, type AgentTransportOptions, agentTokenEnv, agentTransport } from "./agent/transport.js";
 import { type SdkTransportOptions, sdkTransport } from "./sdk/transport.js";
@@ -141,7 +142,7 @@ export async function chooseAgentOrSdk(
  * token or missing AWS credentials are thrown and the next read chooses again. Other failures (an
  * AWS 5xx, a timeout, a missing secret) keep the choice. Invalid agent options (say a malformed
  * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`) do not throw here: the SDK is chosen, and the decision
- * says why. Methods the agent lacks (parameter paths) go to the SDK transport.
+ * says why. Methods the agent lacks (parameter paths, the writes) go to the SDK transport.
  *
  * @example
  * ```ts
@@ -221,7 +222,11 @@ export function autoTransport(options: AutoTransportOptions = {}): Transport {
         return relabelResults(results, current.name);
       });
   }
-  // The agent cannot read a path; the SDK transport does, whichever transport is chosen.
+  // The agent cannot read a path nor by filter; the SDK transport does, whichever transport is chosen.
   if (getParametersByPath) transport.getParametersByPath = getParametersByPath.bind(sdk);
+  if (sdk.batchGetSecretValueByFilter)
+    transport.batchGetSecretValueByFilter = sdk.batchGetSecretValueByFilter.bind(sdk);
+  // Nor write: the writes go through the SDK transport (as do the metadata reads that go with them).
+  forwardWrites(sdk, transport);
   return transport;
 }

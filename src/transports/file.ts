@@ -2,15 +2,19 @@
  * A transport that serves secrets from a local JSON file, for development without AWS. The file is
  * read on first use and read again whenever it changes (modification time, size or inode), so edits
  * show up without a restart. Reads are asynchronous, of a regular file only, and capped at
- * `maxBytes`; concurrent reads share one check and one reload.
+ * `maxBytes`; concurrent reads share one check and one reload. The writes of the contract change the
+ * values in memory and rewrite the file atomically (a temporary file in the same directory, renamed
+ * over it, with the file's permissions).
  */
-import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { randomUUID } from "node:crypto";
+import { open, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { ArgumentError, SecretsError } from "../core/errors.js";
 import { formatBytes, type LocalFile, LocalFileRefused, quotePath, readRegularFile } from "../core/regular-file.js";
 import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
 import { LocalParameterStore, type LocalParameterValue, localParameterMethods } from "./local/parameter-store.js";
 import { LocalSecretStore, type LocalSecretValue } from "./local/secret-store.js";
+import { type LocalStores, localWriteMethods } from "./local/writes.js";
 
 const TRANSPORT_NAME = "file";
 
@@ -64,16 +68,19 @@ export interface SecretsFile {
 }
 
 /** What one read of the file holds. */
-interface FileStores {
-  readonly secrets: LocalSecretStore;
-  readonly parameters: LocalParameterStore;
-}
+type FileStores = LocalStores;
 
 /** The error for the file at `path`; `path` is quoted (JSON-escaped), `detail` never holds content. */
-function configError(path: string, detail: string, cause?: unknown, hint?: string): SecretsError {
+function configError(
+  path: string,
+  detail: string,
+  cause?: unknown,
+  hint?: string,
+  operation: "readFile" | "writeFile" = "readFile",
+): SecretsError {
   return new SecretsError({
     code: "CONFIG",
-    operation: "readFile",
+    operation,
     transport: TRANSPORT_NAME,
     detail: `${quotePath(path)}: ${detail}`,
     hint,
@@ -129,6 +136,39 @@ function parse(path: string, bytes: Buffer): FileStores {
     // the environment's fault, not the caller's: CONFIG rather than the stores' ArgumentError.
     throw configError(path, (error as Error).message);
   }
+}
+
+/** A secret's text as the file holds it: a canonical JSON object or array as itself, anything else as a string. */
+function fileValue(text: string): unknown {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && JSON.stringify(parsed) === text) return parsed;
+  } catch {
+    // Not JSON: a string. (JSON.parse's message, which quotes the text, is dropped.)
+  }
+  return text;
+}
+
+/** The file's new content: every current secret and the latest version of every parameter. */
+function serialize(path: string, stores: FileStores): string {
+  const secrets: Record<string, unknown> = {};
+  for (const [name, content] of stores.secrets.currentValues()) {
+    if (!("secretString" in content)) {
+      throw configError(
+        path,
+        `secret "${name}" is binary; the file holds text secrets only`,
+        undefined,
+        undefined,
+        "writeFile",
+      );
+    }
+    secrets[name] = fileValue(content.secretString);
+  }
+  const parameters: Record<string, unknown> = {};
+  for (const [name, { type, value }] of stores.parameters.latestValues()) {
+    parameters[name] = type === "String" ? value : type === "StringList" ? value.split(",") : { type, value };
+  }
+  return `${JSON.stringify({ secrets, parameters }, null, 2)}\n`;
 }
 
 /**
@@ -190,12 +230,84 @@ export function fileTransport(path: string, options: FileTransportOptions = {}):
     return stores;
   }
 
-  function current(): Promise<FileStores> {
+  /** The check in progress, or a new one: without waiting for the writes (a write calls it). */
+  function check(): Promise<FileStores> {
     checking ??= refresh().finally(() => {
       checking = undefined;
     });
     return checking;
   }
+
+  function current(): Promise<FileStores> {
+    // A read waits for a write in progress: it sees the written values, and no half-renamed file.
+    return writing === undefined ? check() : writing.then(current);
+  }
+
+  /** Writes the stores out: a temporary file beside the file, with its mode, renamed over it. */
+  async function persist(stores: FileStores): Promise<void> {
+    const text = serialize(absolute, stores);
+    if (Buffer.byteLength(text) > maxBytes) {
+      throw configError(
+        absolute,
+        `the file would be over ${formatBytes(maxBytes)} (maxBytes)`,
+        undefined,
+        undefined,
+        "writeFile",
+      );
+    }
+    let mode = 0o600;
+    try {
+      mode = (await stat(absolute)).mode & 0o7777;
+    } catch {
+      // A file deleted meanwhile is written anew, readable by its owner only.
+    }
+    const temporary = join(dirname(absolute), `.${basename(absolute)}.${randomUUID()}.tmp`);
+    try {
+      const handle = await open(temporary, "wx", mode);
+      let written: Awaited<ReturnType<typeof handle.stat>>;
+      try {
+        await handle.chmod(mode); // the umask does not narrow it
+        await handle.writeFile(text);
+        await handle.sync();
+        written = await handle.stat();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, absolute);
+      // The renamed file is the one just read into memory: the next read does not load it again.
+      loaded = { stores, file: { mtimeMs: written.mtimeMs, size: written.size, ino: written.ino, dev: written.dev } };
+    } catch (error) {
+      await rm(temporary, { force: true });
+      const code = (error as { code?: unknown }).code;
+      const detail = `cannot write the file${typeof code === "string" ? ` (${code})` : ""}`;
+      throw configError(absolute, detail, error, undefined, "writeFile");
+    }
+  }
+
+  /** The write in progress (settled, never rejected): writes run one at a time, and reads wait for them. */
+  let writing: Promise<void> | undefined;
+
+  const run = <T>(call: (stores: FileStores) => T, changes: boolean): Promise<T> => {
+    const next = (writing ?? Promise.resolve()).then(async () => {
+      const stores = await check();
+      const result = call(stores);
+      if (!changes) return result;
+      try {
+        await persist(stores);
+      } catch (error) {
+        loaded = undefined; // the next read takes the file as it is, without the change
+        throw error;
+      }
+      return result;
+    });
+    const done: Promise<void> = next
+      .catch(() => {})
+      .then(() => {
+        if (writing === done) writing = undefined;
+      });
+    writing = done;
+    return next;
+  };
 
   return {
     name: TRANSPORT_NAME,
@@ -204,5 +316,6 @@ export function fileTransport(path: string, options: FileTransportOptions = {}):
       return (await current()).secrets.get(request);
     },
     ...localParameterMethods(async () => (await current()).parameters),
+    ...localWriteMethods(TRANSPORT_NAME, run),
   };
 }

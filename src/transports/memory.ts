@@ -2,6 +2,7 @@
 
 import { ArgumentError } from "../core/errors.js";
 import type { SecretRecord, SecretRequest, Transport } from "../transport/types.js";
+import type { DeleteParameterRequest } from "../transport/writes.js";
 import {
   LocalParameterStore,
   type LocalParameterValue,
@@ -9,10 +10,15 @@ import {
   type SetParameterOptions,
 } from "./local/parameter-store.js";
 import { LocalSecretStore, type LocalSecretValue, type SetSecretOptions } from "./local/secret-store.js";
+import { localWriteMethods } from "./local/writes.js";
 
 const TRANSPORT_NAME = "memory";
 
-/** A {@link Transport} whose secrets can be changed at run time, e.g. to simulate a rotation. */
+/**
+ * A {@link Transport} whose secrets can be changed at run time, e.g. to simulate a rotation: with
+ * `set()` and the other helpers below, or with the writes of the contract (`createSecret`,
+ * `putSecretValue`, ..., see docs/writes.md), which the client calls.
+ */
 export interface MemoryTransport extends Transport {
   /**
    * Stores a new version of a secret. With the default `versionStages: ["AWSCURRENT"]`, the old
@@ -28,6 +34,8 @@ export interface MemoryTransport extends Transport {
   setParameter(name: string, value: LocalParameterValue, options?: SetParameterOptions): void;
   /** Removes a parameter and its versions. */
   deleteParameter(name: string): void;
+  /** DeleteParameter, as the contract has it: `NOT_FOUND` if there is no such parameter. */
+  deleteParameter(request: DeleteParameterRequest): Promise<void>;
 }
 
 /**
@@ -64,6 +72,8 @@ export function memoryTransport(
   }
   const store = new LocalSecretStore(TRANSPORT_NAME, secrets);
   const parameters = new LocalParameterStore(TRANSPORT_NAME, options.parameters, store);
+  const stores = { secrets: store, parameters };
+  const writes = localWriteMethods(TRANSPORT_NAME, async (call) => call(stores));
   return {
     name: TRANSPORT_NAME,
     cacheByDefault: false,
@@ -74,6 +84,10 @@ export function memoryTransport(
     set: (id, value, options) => store.set(id, value, options),
     delete: (id) => store.delete(id),
     setParameter: (name, value, options) => parameters.set(name, value, options),
-    deleteParameter: (name) => parameters.delete(name),
+    ...writes,
+    deleteParameter: ((name: string | DeleteParameterRequest) =>
+      typeof name === "string"
+        ? parameters.delete(name)
+        : writes.deleteParameter(name)) as MemoryTransport["deleteParameter"],
   };
 }

@@ -39,6 +39,8 @@ interface SpecEntry {
   readonly aws: boolean;
   /** Why the CLI cannot use it, if it cannot. */
   readonly notForCli?: string;
+  /** Why it cannot write, if it cannot: the `CONFIG` error of a write through it says so. */
+  readonly readOnly?: string;
   readonly build: (argument: string, options: TransportBuildOptions) => Transport;
 }
 
@@ -50,7 +52,12 @@ type SpecWithArgument = "file" | "mount";
 /** Every built-in transport a spec can name. A new built-in transport adds its row here and its name above. */
 const SPECS: Readonly<Record<SpecName, SpecEntry>> = {
   sdk: { aws: true, build: (_, { session, endpoint }): Transport => sdkTransport({ session, endpoint }) },
-  agent: { aws: false, build: (): Transport => agentTransport() },
+  agent: {
+    aws: false,
+    readOnly:
+      "the agent transport is read-only: the Secrets Manager Agent cannot write; write through the sdk transport",
+    build: (): Transport => agentTransport(),
+  },
   auto: { aws: true, build: (_, { session, endpoint }): Transport => autoTransport({ sdk: { session, endpoint } }) },
   memory: {
     aws: false,
@@ -58,9 +65,27 @@ const SPECS: Readonly<Record<SpecName, SpecEntry>> = {
     build: (): Transport => memoryTransport(),
   },
   file: { argument: "path", aws: false, build: (path): Transport => fileTransport(path) },
-  mount: { argument: "dir", aws: false, build: (dir): Transport => mountTransport({ dir }) },
-  env: { aws: false, build: (): Transport => envTransport() },
+  mount: {
+    argument: "dir",
+    aws: false,
+    readOnly: "the mount transport is read-only: the mounted files are the driver's; write through the sdk transport",
+    build: (dir): Transport => mountTransport({ dir }),
+  },
+  env: {
+    aws: false,
+    readOnly:
+      "the env transport is read-only: the environment is set when the process starts; write through the sdk transport",
+    build: (): Transport => envTransport(),
+  },
 };
+
+/**
+ * Why the built-in transport of this name cannot write (`agent`, `mount`, `env`), or `undefined`.
+ * The client puts it in the `CONFIG` error of a write the transport lacks.
+ */
+export function readOnlyReason(transportName: string): string | undefined {
+  return Object.hasOwn(SPECS, transportName) ? SPECS[transportName as SpecName].readOnly : undefined;
+}
 
 /** A transport named by a string: `"sdk"`, `"agent"`, `"auto"`, `"memory"`, `"file:<path>"`, `"mount:<dir>"` or `"env"`. */
 export type TransportSpec = Exclude<SpecName, SpecWithArgument> | `${SpecWithArgument}:${string}`;

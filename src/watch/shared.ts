@@ -5,6 +5,7 @@
  * new version, and stops when the last handle leaves. Internal: see `watch.ts` and `docs/watch.md`.
  */
 import { jitteredBackoff } from "../core/backoff.js";
+import { noteRecord, refreshChannel, traced } from "../core/diagnostics.js";
 import { isSecretsError, type SecretsErrorCode } from "../core/errors.js";
 import type { DescribeSecretRequest, SecretDescription } from "../transport/types.js";
 import { type NormalizedWatchOptions, SCHEDULE } from "./options.js";
@@ -14,6 +15,8 @@ import type { WatchErrorEvent, WatchKind, WatchReason, WatchRefreshEvent, WatchS
 export interface WatchSource<R> {
   readonly kind: WatchKind;
   readonly id: string;
+  /** The transport's name, for the refresh events. */
+  readonly transport: string;
   /** One read; the freshness is `{ maxAgeMs }` for a scheduled read, `{ forceRefresh: true }` otherwise. */
   read(freshness: {
     readonly forceRefresh?: boolean;
@@ -210,12 +213,22 @@ export class SharedWatch<R> {
     const source = this.#source;
     const { signal } = this.#abort;
     let record: R;
-    try {
-      record = await source.read(
+    const read = (): Promise<R> =>
+      source.read(
         force
           ? { forceRefresh: true, signal }
           : { maxAgeMs: Math.floor(this.#intervalMs() * SCHEDULE.maxAgeShare), signal },
       );
+    try {
+      // Published on `secretwrangler:refresh` when someone listens; a cache on the way notes its outcome.
+      record = await (refreshChannel.hasSubscribers
+        ? traced(
+            refreshChannel,
+            { source: "watch", operation: source.kind, id: source.id, transport: source.transport, reason },
+            read,
+            { asRead: true, settled: noteRecord },
+          )
+        : read());
     } catch (error) {
       if (this.#stopped) return;
       if (reason !== "initial") this.#failed(reason, error);

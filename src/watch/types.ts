@@ -15,13 +15,14 @@ import type { ParameterType } from "../transport/types.js";
  * - `rotation-due`: shortly after the secret's next rotation date (a transport with `describeSecret`).
  * - `transport-notified`: the transport said its values changed (`watchChanges`: a file edited).
  * - `forced`: a caller asked, with `handle.refresh()`.
+ * - `written`: the client wrote the secret or parameter (`putSecretValue`, `putParameter`, ...).
  *
  * @example
  * ```ts
  * const reason: WatchReason = 'rotation-due';
  * ```
  */
-export type WatchReason = "initial" | "interval" | "rotation-due" | "transport-notified" | "forced";
+export type WatchReason = "initial" | "interval" | "rotation-due" | "transport-notified" | "forced" | "written";
 
 /**
  * What a watch follows: a secret or an SSM parameter.

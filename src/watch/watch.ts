@@ -5,6 +5,7 @@
  * caller ({@link Handle}). The handles of one transport live in its {@link WatchRegistry}, so
  * several handles on one id share one schedule. See `docs/watch.md`.
  */
+import { concerns } from "../cache/keys.js";
 import { deepFreeze } from "../core/freeze.js";
 import type { InferSchemaOutput, StandardSchemaV1 } from "../core/schema.js";
 import type { ParameterValueOf } from "../read/options.js";
@@ -20,7 +21,7 @@ import {
   secretWatchOptions,
 } from "./options.js";
 import { SharedWatch, type WatchSource } from "./shared.js";
-import type { WatchHandle, WatchParameterOptions, WatchScheduler, WatchSecretOptions } from "./types.js";
+import type { WatchHandle, WatchKind, WatchParameterOptions, WatchScheduler, WatchSecretOptions } from "./types.js";
 
 /**
  * The watches on one transport: several handles on one id (and the same stage or label, decrypt
@@ -47,6 +48,17 @@ export interface WatchRegistry {
   readonly watchSecret: WatchMethods["watch"];
   /** {@link watchParameter} on this registry's transport. */
   readonly watchParameter: WatchMethods["watchParameter"];
+  /**
+   * Reads again at once, past every cache, each watched secret (or parameter) that one of `ids`
+   * names (by name, ARN or the record read), and settles when their handles have taken the new
+   * values; a failed read goes to `onError` as usual and does not reject. The client calls it after
+   * each write, so that `handle.current` shows the value written when the write returns.
+   * @example
+   * ```ts
+   * await watches.refreshWritten('secret', ['prod/db']);
+   * ```
+   */
+  refreshWritten(kind: WatchKind, ids: readonly string[]): Promise<void>;
   /** Closes every handle this registry gave out (their schedules stop). The registry stays usable. */
   close(): void;
 }
@@ -114,6 +126,7 @@ function secretSource(transport: Transport, options: NormalizedSecretWatch): Wat
   return {
     kind: "secret",
     id,
+    transport: transport.name,
     async read({ forceRefresh, maxAgeMs, signal }) {
       const hit = forceRefresh ? undefined : transport.peekSecretValue?.(id, { versionStage, maxAgeMs });
       return hit ?? (await transport.getSecretValue({ id, versionStage, forceRefresh, maxAgeMs, signal }));
@@ -129,6 +142,7 @@ function parameterSource(transport: Transport, options: NormalizedParameterWatch
   return {
     kind: "parameter",
     id: name,
+    transport: transport.name,
     read: ({ forceRefresh, maxAgeMs, signal }) =>
       readParameterValue(transport, name, { label, decrypt, forceRefresh, maxAgeMs, signal }),
     versionOf: (record) => (record.version === undefined ? undefined : String(record.version)),
@@ -244,6 +258,18 @@ class Registry implements WatchRegistry {
         for (const schedule of [...byKey.values()]) schedule.refresh("transport-notified").catch(() => {});
       }
     });
+  }
+
+  async refreshWritten(kind: WatchKind, ids: readonly string[]): Promise<void> {
+    const reads: Promise<void>[] = [];
+    for (const byKey of this.#schedules.values()) {
+      for (const [key, schedule] of byKey) {
+        const [watchedKind, watched = ""] = key.split(SEPARATOR);
+        if (watchedKind !== kind || !ids.some((id) => concerns(id, watched, schedule.latest))) continue;
+        reads.push(schedule.refresh("written").catch(() => {}));
+      }
+    }
+    await Promise.all(reads);
   }
 
   close(): void {

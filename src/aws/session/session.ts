@@ -6,6 +6,7 @@
  * errors).
  */
 import { inspect } from "node:util";
+import { type CredentialsEvent, credentialsChannel, traced } from "../../core/diagnostics.js";
 import { iamRoleArn, parseArn } from "../arn.js";
 import { type AwsPartition, partitionForRegion } from "../partition.js";
 import {
@@ -18,7 +19,7 @@ import {
 import { REGION_HINT } from "../sdk-errors.js";
 import { type AwsCredentials, type AwsCredentialsProvider, cachedCredentials } from "./credential-cache.js";
 import { argumentError, configError, SESSION, sessionError } from "./errors.js";
-import { profileRegion } from "./shared-config.js";
+import { profileRegion, profileRoleArn } from "./shared-config.js";
 import { credentialSource } from "./sources.js";
 import { assumeRole, type CallerIdentity, getCallerIdentity, type StsClient, stsClient } from "./sts.js";
 
@@ -169,6 +170,26 @@ function normalizeSettings(options: AwsSessionOptions): Settings {
 }
 
 /**
+ * `load`, with each call published on `secretwrangler:credentials` when someone listens: where the
+ * credentials come from and when they expire, never the keys. A failure is reported mapped (its code).
+ */
+function observedCredentials(load: AwsCredentialsProvider, source: string): AwsCredentialsProvider {
+  return () => {
+    if (!credentialsChannel.hasSubscribers) return load();
+    const mapped = (): Promise<AwsCredentials> =>
+      load().catch((error: unknown) => {
+        throw sessionError(error, "loadCredentials");
+      });
+    const event: CredentialsEvent = { source };
+    return traced(credentialsChannel, event, mapped, {
+      settled: (settled, credentials) => {
+        (settled as { expiresAt?: Date }).expiresAt = credentials.expiration;
+      },
+    });
+  };
+}
+
+/**
  * An AWS identity in one region: explicit keys, a profile, the SDK default chain, or a role assumed
  * on top of another session. Builds any SDK v3 client configured with its region and credentials,
  * and plugs into `sdkTransport({ session })` and `createSecretsClient({ session })`.
@@ -184,6 +205,21 @@ function normalizeSettings(options: AwsSessionOptions): Settings {
 export class AwsSession implements AwsClientFactory {
   /** The region, or `undefined` when neither the options, `AWS_REGION` nor the profile name one. */
   readonly region: string | undefined;
+  /**
+   * The IAM role this session's credentials belong to, when the session knows it: the role of
+   * {@link AwsSession.assumeRole}, or the `role_arn` of its profile. `undefined` for keys, a
+   * credential provider and the default chain (whose provider may assume a role the session does
+   * not see). `agentTransport({ session })` sends it to the agent as `roleArn`.
+   *
+   * @example
+   * ```ts
+   * base.assumeRole({ roleArn: 'arn:aws:iam::123456789012:role/app' }).assumedRoleArn; // 'arn:aws:iam::123456789012:role/app'
+   * ```
+   */
+  get assumedRoleArn(): string | undefined {
+    return this.#roleArn;
+  }
+  #roleArn: string | undefined;
   readonly #settings: Settings;
   readonly #credentials: AwsCredentialsProvider;
   /** The profile, passed to clients so they also honour its other settings (endpoints, retries). */
@@ -207,7 +243,7 @@ export class AwsSession implements AwsClientFactory {
       process.env.AWS_REGION ||
       profileRegion(options.profile ?? (process.env.AWS_PROFILE || "default"));
     const source = credentialSource({ ...options, region: this.region, clientConfig: this.#settings.clientConfig });
-    const cached = cachedCredentials(source.provider, this.#settings);
+    const cached = cachedCredentials(observedCredentials(source.provider, source.description), this.#settings);
     this.#credentials = async () => {
       try {
         return await cached();
@@ -216,6 +252,7 @@ export class AwsSession implements AwsClientFactory {
       }
     };
     this.#profile = options.profile;
+    this.#roleArn = options.profile === undefined ? undefined : profileRoleArn(options.profile);
     this.#source = source.description;
     this.#clientChain = source.clientChain === true;
   }
@@ -353,6 +390,7 @@ export class AwsSession implements AwsClientFactory {
       clientConfig: this.#settings.clientConfig,
     });
     role.#profile = this.#profile;
+    role.#roleArn = roleArn;
     role.#source = `role ${roleArn} via ${this.#source}`;
     return role;
   }

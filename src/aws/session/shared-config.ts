@@ -66,6 +66,11 @@ export function profileRegion(profile: string): string | undefined {
   return profileSettings(profile)?.get("region") || undefined;
 }
 
+/** The `role_arn` a profile assumes, if the profile exists and sets one. */
+export function profileRoleArn(profile: string): string | undefined {
+  return profileSettings(profile)?.get("role_arn") || undefined;
+}
+
 /** Whether either shared file has a section for the profile. */
 export function profileExists(profile: string): boolean {
   return profileSettings(profile) !== undefined;

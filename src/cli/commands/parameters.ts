@@ -1,5 +1,12 @@
 /** `secretwrangler get-parameter <name>` and `get-parameters-by-path <path>`. */
-import { COMMON_HELP, clientFromFlags, parseCommand, UsageError } from "../options.js";
+import {
+  COMMON_HELP,
+  clientFromFlags,
+  onePositional,
+  parseCommand,
+  positiveWholeNumber,
+  UsageError,
+} from "../options.js";
 import { type CliIo, writeValue } from "../output.js";
 
 /** Help text of `get-parameter`. */
@@ -26,12 +33,6 @@ Options:
 
 ${COMMON_HELP}`;
 
-function onePositional(positionals: readonly string[], what: string): string {
-  const [value, ...extra] = positionals;
-  if (value === undefined || extra.length > 0) throw new UsageError(`expected exactly one ${what}`);
-  return value;
-}
-
 /** Runs `get-parameter`. */
 export async function getParameterCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand(args, {
@@ -45,10 +46,7 @@ export async function getParameterCommand(args: readonly string[], io: CliIo): P
   }
   const name = onePositional(positionals, "parameter name");
   if (values.version !== undefined && values.label !== undefined) throw new UsageError("give --version or --label");
-  if (values.version !== undefined && !/^[1-9][0-9]*$/.test(values.version)) {
-    throw new UsageError("--version takes a positive whole number");
-  }
-  const version = values.version === undefined ? undefined : Number(values.version);
+  const version = positiveWholeNumber("version", values.version);
   const client = clientFromFlags(values);
   try {
     const value = await client.getParameter(name, { decrypt: !values["no-decrypt"], version, label: values.label });

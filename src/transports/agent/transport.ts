@@ -123,9 +123,18 @@ export interface AgentTransportOptions {
    * credentials (STS AssumeRole) and keeps a separate cache for it. Needs the open-source agent 3.0
    * (aws/aws-workload-credentials-provider) or later: not the Lambda extension, nor SSM parameters.
    * Checked as the agent checks it: `arn:<partition>:iam::<12-digit account>:role/<path/name>`.
-   * @default none: the agent's own identity
+   * @default the `assumedRoleArn` of `session`, else none: the agent's own identity
    */
   readonly roleArn?: string | undefined;
+  /**
+   * A session whose role the agent reads as: its `assumedRoleArn` (a role session of
+   * `assumeRole`, or a profile with `role_arn`) is sent as `roleArn`, with the same needs. The agent
+   * uses its own credentials to assume it, never the session's, so a session without a role is
+   * refused, as is a `roleArn` that names another role. Any object with `assumedRoleArn` will do: the
+   * agent entry does not load `AwsSession`.
+   * @default none
+   */
+  readonly session?: { readonly assumedRoleArn: string | undefined } | undefined;
   /** Waits between retries. Replace it in tests to take time out of them. @default a timer */
   readonly sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 }
@@ -230,6 +239,22 @@ function tokenOption(token: unknown): string | undefined {
   return token;
 }
 
+/** The role to send: the `roleArn` option, else the role of the `session` option (the two must agree). */
+function roleOption({ roleArn, session }: AgentTransportOptions): string | undefined {
+  if (session === undefined) return roleArn;
+  if (typeof session !== "object" || session === null) throw optionError('"session" must be an AwsSession');
+  const role = session.assumedRoleArn;
+  if (role === undefined) {
+    throw optionError(
+      '"session" has no role to pass on (a role session or a profile with role_arn): the agent reads with its own credentials, never the session\'s',
+    );
+  }
+  if (typeof role !== "string" || !ROLE_ARN.test(role))
+    throw optionError('"session" has an assumedRoleArn that is not an IAM role ARN');
+  if (roleArn !== undefined && roleArn !== role) throw optionError('"roleArn" and the role of "session" differ');
+  return role;
+}
+
 function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOptions {
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
     throw optionError("the options must be an object");
@@ -264,7 +289,7 @@ function normalizeAgentOptions(options: AgentTransportOptions): NormalizedOption
   if (options.flavor !== undefined && options.flavor !== "agent" && options.flavor !== "lambda-extension") {
     throw optionError('"flavor" must be "agent" or "lambda-extension"');
   }
-  const roleArn = options.roleArn;
+  const roleArn = roleOption(options);
   if (roleArn !== undefined && (typeof roleArn !== "string" || !ROLE_ARN.test(roleArn))) {
     throw optionError('"roleArn" must be an IAM role ARN: arn:<partition>:iam::<account>:role/<name>');
   }

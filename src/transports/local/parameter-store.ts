@@ -1,9 +1,10 @@
 /**
  * The in-memory Parameter Store behind the memory and file transports: numbered versions, labels
  * that move between versions, `/aws/reference/secretsmanager/<id>` names answered from the
- * transport's secrets, and path reads.
+ * transport's secrets, path reads, and the Parameter Store writes (put with `overwrite`, label a
+ * version, delete).
  */
-import { ArgumentError, SecretsError } from "../../core/errors.js";
+import { ArgumentError, SecretsError, type SecretsErrorCode } from "../../core/errors.js";
 import {
   isSecretReference,
   SECRET_REFERENCE_PREFIX,
@@ -19,6 +20,13 @@ import {
   type ParameterType,
   type Transport,
 } from "../../transport/types.js";
+import type {
+  DeleteParameterRequest,
+  LabelParameterVersionRequest,
+  LabelParameterVersionResult,
+  PutParameterRequest,
+  PutParameterResult,
+} from "../../transport/writes.js";
 import type { LocalSecretStore } from "./secret-store.js";
 
 /**
@@ -58,7 +66,14 @@ interface StoredParameter {
   readonly value: string;
   readonly labels: Set<string>;
   readonly lastModifiedDate: Date;
+  readonly tier?: string | undefined;
 }
+
+/** Parameter Store keeps at most 100 versions of a parameter, and 10 labels on a version. */
+const MAX_VERSIONS = 100;
+const MAX_LABELS = 10;
+/** A label: letters, digits, `.`, `-`, `_`; not starting with a digit, `aws` or `ssm`. */
+const LABEL = /^(?![0-9])(?!aws|ssm)[a-zA-Z0-9._-]{1,100}$/i;
 
 function listText(name: string, items: readonly unknown[]): string {
   if (items.some((item) => typeof item !== "string" || item.includes(","))) {
@@ -143,6 +158,84 @@ export class LocalParameterStore {
   /** Removes `name` and all its versions. */
   delete(name: string): void {
     this.#parameters.delete(name);
+  }
+
+  #error(code: SecretsErrorCode, operation: string, name: string, detail: string): SecretsError {
+    return new SecretsError({ code, operation, secretId: name, transport: this.#transport, detail });
+  }
+
+  /** PutParameter: version 1 of a new parameter, or (with `overwrite`) the next version. */
+  put(request: PutParameterRequest): PutParameterResult {
+    const { name } = request;
+    if (name.includes(":") || isSecretReference(name)) {
+      throw this.#error("INVALID_REQUEST", "putParameter", name, "not a name a parameter can have");
+    }
+    const versions = this.#parameters.get(name) ?? [];
+    if (versions.length > 0 && request.overwrite !== true) {
+      throw this.#error(
+        "ALREADY_EXISTS",
+        "putParameter",
+        name,
+        "the parameter exists; pass overwrite: true for a new version",
+      );
+    }
+    if (versions.length >= MAX_VERSIONS) {
+      throw this.#error("LIMIT_EXCEEDED", "putParameter", name, `a parameter has at most ${MAX_VERSIONS} versions`);
+    }
+    const bytes = Buffer.byteLength(request.value);
+    const tier =
+      request.tier === "Intelligent-Tiering"
+        ? bytes > 4096
+          ? "Advanced"
+          : "Standard"
+        : (request.tier ?? versions.at(-1)?.tier ?? "Standard");
+    const version = (versions.at(-1)?.version ?? 0) + 1;
+    versions.push({
+      version,
+      type: request.type,
+      value: request.value,
+      labels: new Set(),
+      lastModifiedDate: new Date(),
+      tier,
+    });
+    this.#parameters.set(name, versions);
+    return { version, tier };
+  }
+
+  /** LabelParameterVersion: labels that break the naming rules are returned, the others move onto the version. */
+  label(request: LabelParameterVersionRequest): LabelParameterVersionResult {
+    const { name } = request;
+    const operation = "labelParameterVersion";
+    const versions = this.#parameters.get(name);
+    if (versions === undefined) throw this.#error("NOT_FOUND", operation, name, "no such parameter");
+    const target =
+      request.version === undefined ? versions.at(-1) : versions.find((stored) => stored.version === request.version);
+    if (target === undefined) throw this.#error("NOT_FOUND", operation, name, "no such version");
+    const invalidLabels = request.labels.filter((label) => !LABEL.test(label));
+    const valid = request.labels.filter((label) => LABEL.test(label));
+    if (new Set([...target.labels, ...valid]).size > MAX_LABELS) {
+      throw this.#error("LIMIT_EXCEEDED", operation, name, `a version has at most ${MAX_LABELS} labels`);
+    }
+    for (const stored of versions) for (const label of valid) stored.labels.delete(label);
+    for (const label of valid) target.labels.add(label);
+    return { invalidLabels, parameterVersion: target.version };
+  }
+
+  /** DeleteParameter. */
+  remove(request: DeleteParameterRequest): void {
+    if (!this.#parameters.delete(request.name)) {
+      throw this.#error("NOT_FOUND", "deleteParameter", request.name, "no such parameter");
+    }
+  }
+
+  /** The latest version of every parameter, for the file transport to write out. */
+  latestValues(): Map<string, { readonly type: ParameterType; readonly value: string }> {
+    const values = new Map<string, { readonly type: ParameterType; readonly value: string }>();
+    for (const [name, versions] of this.#parameters) {
+      const latest = versions.at(-1);
+      if (latest !== undefined) values.set(name, { type: latest.type, value: latest.value });
+    }
+    return values;
   }
 
   #notFound(operation: string, requested: string, detail: string, cause?: unknown): SecretsError {

@@ -17,6 +17,7 @@ import {
 import { sdkError as toSecretsError } from "../../aws/sdk-errors.js";
 import { SecretsError } from "../../core/errors.js";
 import { CHUNK_CONCURRENCY, missingResultError, settleChunks } from "../../transport/batch.js";
+import { checkFilters, type SecretFilter } from "../../transport/filters.js";
 import type {
   BatchOptions,
   BatchResult,
@@ -34,6 +35,8 @@ import {
   secretIdInRegion,
 } from "./failover.js";
 import { type SsmModule, ssmParameterMethods } from "./ssm.js";
+import { ssmWriteMethods } from "./ssm-writes.js";
+import { secretsManagerWriteMethods, toDescription } from "./writes.js";
 
 export type { SdkFailoverRegion } from "./failover.js";
 
@@ -41,7 +44,7 @@ const TRANSPORT_NAME = "sdk";
 
 /** BatchGetSecretValue takes at most 20 ids per call. */
 const BATCH_SIZE = 20;
-/** Upper bound on pages per batch chunk, so a misbehaving endpoint cannot loop us forever. */
+/** Upper bound on pages per batch chunk or filter read, so a misbehaving endpoint cannot loop us forever. */
 const MAX_PAGES = 100;
 /** A full ARN is the partial ARN plus `-` and the six characters Secrets Manager adds. */
 const ARN_SUFFIX_LENGTH = "-AbCdEf".length;
@@ -60,7 +63,7 @@ export interface SdkTransportConfigOptions extends AwsClientConfigOptions {
    * primary `region` with `THROTTLED`, `TIMEOUT` or `TRANSPORT` after the SDK's retries there; a
    * region, or `{ region, endpoint }` (required for each when `endpoint` is given). Each is read with
    * the same credentials and options; an ARN is read with its region replaced. Parameter Store reads
-   * and `describeSecret` stay in the primary region. See docs/transports/sdk.md, "Replica regions".
+   * `describeSecret` and every write stay in the primary region. See docs/transports/sdk.md, "Replica regions".
    * @default none
    */
   readonly failoverRegions?: readonly (string | SdkFailoverRegion)[] | undefined;
@@ -331,21 +334,14 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     });
   }
 
-  /** DescribeSecret: the rotation schedule, for watchers. */
+  /** DescribeSecret: the rotation schedule (for watchers) and the rest of the metadata. */
   async function describeSecret(request: DescribeSecretRequest): Promise<SecretDescription> {
     try {
       const { module, client } = await sdk.get();
       const output = await client.send(new module.DescribeSecretCommand({ SecretId: request.id }), {
         abortSignal: request.signal,
       });
-      return {
-        name: output.Name ?? request.id,
-        arn: output.ARN,
-        rotationEnabled: output.RotationEnabled,
-        nextRotationDate: output.NextRotationDate,
-        lastRotatedDate: output.LastRotatedDate,
-        lastChangedDate: output.LastChangedDate,
-      };
+      return toDescription(output, request.id);
     } catch (error) {
       throw toSecretsError(error, { operation: "describeSecret", secretId: request.id, transport: TRANSPORT_NAME });
     }
@@ -370,12 +366,61 @@ export function sdkTransport(options: SdkTransportOptions = {}): Transport {
     );
   }
 
+  /**
+   * BatchGetSecretValue with `Filters`, 20 secrets a page, every page (at most {@link MAX_PAGES}),
+   * through the regions as one read: one result per secret found, under its name; a secret listed in
+   * `Errors` is a failed result under the id the response gives it.
+   */
+  function batchGetSecretValueByFilter(
+    filters: readonly SecretFilter[],
+    options: BatchOptions = {},
+  ): Promise<BatchResult<SecretRecord>[]> {
+    checkFilters(filters, 'sdkTransport.batchGetSecretValueByFilter: "filters"');
+    const Filters = filters.map(({ key, values }) => ({ Key: key, Values: [...values] }));
+    const context = { operation: "batchGetSecretValue", transport: TRANSPORT_NAME };
+    return regions.run({ operation: "batchGetSecretValue" }, async (target, region) => {
+      const results = new Map<string, BatchResult<SecretRecord>>();
+      try {
+        const { module, client } = await target.source.get();
+        let nextToken: string | undefined;
+        for (let page = 0; page < MAX_PAGES; page++) {
+          const output = await client.send(
+            new module.BatchGetSecretValueCommand({ Filters, MaxResults: BATCH_SIZE, NextToken: nextToken }),
+            { abortSignal: options.signal },
+          );
+          for (const value of output.SecretValues ?? []) {
+            const id = value.Name ?? value.ARN;
+            if (id !== undefined) results.set(id, { id, ok: true, value: toRecord(value, id, region) });
+          }
+          for (const { SecretId: id, ErrorCode, Message } of output.Errors ?? []) {
+            if (id === undefined || results.has(id)) continue;
+            const error = toSecretsError({ name: ErrorCode, message: Message }, { ...context, secretId: id });
+            results.set(id, { id, ok: false, error });
+          }
+          nextToken = output.NextToken;
+          if (!nextToken) return [...results.values()];
+        }
+        throw new SecretsError({
+          code: "TRANSPORT",
+          ...context,
+          detail: `more than ${MAX_PAGES} pages; narrow the filters`,
+        });
+      } catch (error) {
+        throw toSecretsError(error, context);
+      }
+    });
+  }
+
   return {
     name: TRANSPORT_NAME,
     getSecretValue,
     batchGetSecretValue,
+    batchGetSecretValueByFilter,
     describeSecret,
     ...ssmParameterMethods(ssm, TRANSPORT_NAME),
+    // The writes go to the primary region only (writes.ts says why).
+    ...secretsManagerWriteMethods(sdk, TRANSPORT_NAME),
+    ...ssmWriteMethods(ssm, TRANSPORT_NAME),
     close() {
       sdk.close();
       ssm.close();

@@ -1,11 +1,9 @@
 /**
- * Secrets chosen by filter rather than by id: the shape of BatchGetSecretValue's `Filters` (the
- * same as ListSecrets'), the optional transport method that reads them, and the check of a filter
- * list. The method is not part of the {@link Transport} contract yet; a transport that has it
- * (see `docs/scaling.md`) is found by looking for it.
+ * Secrets chosen by filter: the shape of the `Filters` of ListSecrets and BatchGetSecretValue, and
+ * the check of a filter list. Here, below the transports, because both the sdk transport (ListSecrets,
+ * BatchGetSecretValue) and the local stores (their listSecrets) take them.
  */
 import { ArgumentError } from "../core/errors.js";
-import type { BatchOptions, BatchResult, SecretRecord, Transport } from "../transport/types.js";
 
 /**
  * The keys of a Secrets Manager filter. Every key is a prefix match (`description` is not
@@ -55,38 +53,6 @@ export const SECRET_FILTER_KEYS: readonly SecretFilterKey[] = [
 export interface SecretFilter {
   readonly key: SecretFilterKey;
   readonly values: readonly string[];
-}
-
-/**
- * A transport that can read secrets by filter (BatchGetSecretValue with `Filters`, all pages).
- * One result per secret found, its `id` the secret's name; a secret found but not readable (e.g.
- * `ACCESS_DENIED` on its key) is a failed result; a call that fails as a whole rejects with a
- * {@link SecretsError}.
- *
- * @example
- * ```ts
- * const transport: Transport & FilterReads = { ...sdkTransport(), batchGetSecretValueByFilter: readByFilter };
- * ```
- */
-export interface FilterReads {
-  batchGetSecretValueByFilter(
-    filters: readonly SecretFilter[],
-    options?: BatchOptions,
-  ): Promise<BatchResult<SecretRecord>[]>;
-}
-
-/**
- * The transport's filter read, if it has one.
- *
- * @example
- * ```ts
- * const byFilter = filterReadsOf(transport);
- * if (byFilter) await byFilter.call(transport, [{ key: 'name', values: ['prod/'] }]);
- * ```
- */
-export function filterReadsOf(transport: Transport): FilterReads["batchGetSecretValueByFilter"] | undefined {
-  const method = (transport as Transport & Partial<FilterReads>).batchGetSecretValueByFilter;
-  return typeof method === "function" ? method : undefined;
 }
 
 /** At most this many filters per call (as ListSecrets). */
