@@ -5,7 +5,9 @@
  * esbuild's `keepNames`, which wraps every closure created at run time in a `__name()` call and
  * would charge our code (and not Powertools' prebuilt code) for it.
  *
- * 1. hot hit: ns per awaited read, against two floors;
+ * 1. hot hit: ns per awaited read (and per `handle.current` of a watch), against two floors, in a
+ *    fresh process and again after a polymorphic warm-up (clients of every transport, several cache
+ *    settings, read through each);
  * 2. stampede: backend calls and wall time of 1000 concurrent reads, cold and at expiry;
  * 3. expiry: latency of a steady stream of reads across TTL boundaries, backend at 20 ms;
  * 4. refresh under failure: what readers get once the backend fails after a value was cached.
@@ -13,8 +15,8 @@
  * Reproduce: `npm run bench -- cache` (builds first), or `npm run build && npx tsx bench/run.ts cache`.
  * About 40 seconds.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -24,13 +26,15 @@ import { LRUCache } from "lru-cache";
 import { do_not_optimize, measure } from "mitata";
 import { z } from "zod";
 import type { SecretsClient } from "../dist/index.js";
+import { AGENT_TOKEN_CANARY, startFakeAgent } from "../test/helpers/fake-agent.js";
 import { startBenchBackend } from "./cache-backend.js";
 import { fmt, percentile, table, verdict } from "./report.js";
 
 if (!existsSync(new URL("../dist/index.js", import.meta.url))) {
   throw new Error("bench/cache.bench.ts reads dist/: run `npm run build` first (npm run bench does)");
 }
-const { cachedTransport, createSecretsClient, sdkTransport } = await import("../dist/index.js");
+const { agentTransport, cachedTransport, createSecretsClient, fileTransport, memoryTransport, sdkTransport } =
+  await import("../dist/index.js");
 
 const SECRET = JSON.stringify({ engine: "postgres", host: "db.internal", port: 5432, username: "app", password: "pw" });
 const Schema = z.object({
@@ -89,6 +93,7 @@ await client.getParameter(HOT_PARAMETER);
 await powertoolsGetSecret(HOT, { transform: "json" });
 await powertoolsGetSecret(HOT, { transform: "json", maxAge: 300 });
 await powertoolsGetParameter(HOT_PARAMETER);
+const handle = await client.watch(HOT, { schema: Schema });
 
 const parsed = new Map<string, unknown>([[HOT, JSON.parse(SECRET)]]);
 const asyncGet = async (key: string): Promise<unknown> => parsed.get(key);
@@ -107,101 +112,155 @@ await bare.getSecretValue({ id: HOT });
 
 interface HotRow {
   readonly name: string;
-  readonly group: "floor" | "ours" | "powertools" | "choice";
   readonly run: () => unknown;
 }
-const hotRows: HotRow[] = [
-  { name: "floor: `Map.get` of a parsed object", group: "floor", run: () => do_not_optimize(parsed.get(HOT)) },
-  {
-    name: "floor: `await` an async `Map.get`",
-    group: "floor",
-    run: async () => do_not_optimize(await asyncGet(HOT)),
-  },
-  {
+const ROW = {
+  syncFloor: { name: "floor: `Map.get` of a parsed object", run: () => do_not_optimize(parsed.get(HOT)) },
+  asyncFloor: { name: "floor: `await` an async `Map.get`", run: async () => do_not_optimize(await asyncGet(HOT)) },
+  ours: {
     name: "secretwrangler `await getSecretJson(id, { schema })`",
-    group: "ours",
     run: async () => do_not_optimize(await client.getSecretJson(HOT, { schema: Schema })),
   },
-  {
+  handle: {
+    name: "secretwrangler watch `handle.current` (sync)",
+    run: () => do_not_optimize(handle.current),
+  },
+  powertools: {
     name: "Powertools `await getSecret(id, { transform: 'json' })`",
-    group: "powertools",
     run: async () => do_not_optimize(await powertoolsGetSecret(HOT, { transform: "json" })),
   },
-  {
+  powertoolsMaxAge: {
     name: "Powertools `await getSecret(id, { transform: 'json', maxAge: 300 })`",
-    group: "powertools",
     run: async () => do_not_optimize(await powertoolsGetSecret(HOT, { transform: "json", maxAge: 300 })),
   },
-  {
+  parameter: {
     name: "secretwrangler `await getParameter(name)`",
-    group: "ours",
     run: async () => do_not_optimize(await client.getParameter(HOT_PARAMETER)),
   },
-  {
+  powertoolsParameter: {
     name: "Powertools `await getParameter(name)`",
-    group: "powertools",
     run: async () => do_not_optimize(await powertoolsGetParameter(HOT_PARAMETER)),
   },
-  {
+  peek: {
     name: "cache core: hand-written `peekSecretValue(id)` (sync)",
-    group: "choice",
     run: () => do_not_optimize(bare.peekSecretValue(HOT)),
   },
-  {
+  coreAsync: {
     name: "cache core: hand-written `await getSecretValue({ id })` (async path)",
-    group: "choice",
     run: async () => do_not_optimize(await bare.getSecretValue({ id: HOT })),
   },
-  {
-    name: "cache core: lru-cache `get(id)` (ttl, max 1000)",
-    group: "choice",
-    run: () => do_not_optimize(lruGet.get(HOT)),
-  },
-  {
+  lruGet: { name: "cache core: lru-cache `get(id)` (ttl, max 1000)", run: () => do_not_optimize(lruGet.get(HOT)) },
+  lruFetch: {
     name: "cache core: lru-cache `await fetch(id)` (single flight, stale on rejection)",
-    group: "choice",
     run: async () => do_not_optimize(await lruFetch.fetch(HOT)),
   },
-];
+} satisfies Record<string, HotRow>;
 
-/** Rows measured round-robin, several rounds; a row's figure is the median of its rounds' means. */
+/** Rows measured round-robin, several rounds; a row's figure (ns/op) is the median of its rounds' means. */
 const ROUNDS = 5;
-const samples = new Map<string, number[]>(hotRows.map((row) => [row.name, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const row of hotRows) {
-    const stats = await measure(row.run, { min_cpu_time: 150 * 1e6 });
-    samples.get(row.name)?.push(stats.avg);
+async function measureRows(rows: readonly HotRow[]): Promise<Map<HotRow, number>> {
+  const samples = new Map<HotRow, number[]>(rows.map((row) => [row, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const row of rows) {
+      const stats = await measure(row.run, { min_cpu_time: 150 * 1e6 });
+      samples.get(row)?.push(stats.avg);
+    }
   }
+  return new Map(rows.map((row) => [row, percentile(samples.get(row) ?? [], 0.5)]));
 }
-const hot = new Map(
-  hotRows.map((row) => {
-    const values = [...(samples.get(row.name) ?? [])].sort((a, b) => a - b);
-    return [row.name, percentile(values, 0.5)];
-  }),
-);
-const ns = (name: string): number => hot.get(name) ?? Number.NaN;
-const asyncFloor = ns(hotRows[1]?.name ?? "");
-const ours = ns(hotRows[2]?.name ?? "");
-const powertoolsDefault = ns(hotRows[3]?.name ?? "");
-const powertoolsFast = ns(hotRows[4]?.name ?? "");
-const floorRatio = ours / asyncFloor;
-const powertoolsRatio = powertoolsDefault / ours;
-const powertoolsFastRatio = powertoolsFast / ours;
+
+/** The ratios the targets are about, from one set of measurements. */
+function hitTargets(hot: Map<HotRow, number>): string[] {
+  const ns = (row: HotRow): number => hot.get(row) ?? Number.NaN;
+  const floorRatio = ns(ROW.ours) / ns(ROW.asyncFloor);
+  const handleRatio = ns(ROW.handle) / ns(ROW.syncFloor);
+  const powertoolsRatio = ns(ROW.powertools) / ns(ROW.ours);
+  return [
+    `- \`getSecretJson\` hit vs the awaited \`Map.get\` floor: **${fmt(floorRatio, 2)}x** (target <= 1.2x): ${verdict(floorRatio <= 1.2)}`,
+    `- \`handle.current\` vs a synchronous \`Map.get\`: **${fmt(handleRatio, 2)}x** (target <= 2x): ${verdict(handleRatio <= 2)}`,
+    `- Powertools \`getSecret(id, { transform: 'json' })\` vs secretwrangler \`getSecretJson\`: **${fmt(powertoolsRatio, 1)}x** slower (target >= 5x): ${verdict(powertoolsRatio >= 5)}`,
+  ];
+}
+
+const hotTable = (hot: Map<HotRow, number>): string =>
+  table(
+    ["read", "ns/op", "vs awaited `Map.get`"],
+    [...hot].map(([row, value]) => [
+      row.name,
+      fmt(value, 1),
+      `${fmt(value / (hot.get(ROW.asyncFloor) ?? Number.NaN), 2)}x`,
+    ]),
+  );
+
+const hot = await measureRows(Object.values(ROW));
+const ns = (row: HotRow): number => hot.get(row) ?? Number.NaN;
 section(
-  "1. Hot hit (cached value, ns per awaited read)",
+  "1. Hot hit (cached value, ns per read), fresh process",
   [
-    table(
-      ["read", "ns/op", "vs awaited `Map.get`"],
-      hotRows.map((row) => [row.name, fmt(ns(row.name), 1), `${fmt(ns(row.name) / asyncFloor, 2)}x`]),
-    ),
+    hotTable(hot),
     "",
     `Median of ${ROUNDS} interleaved rounds of mitata's mean per row.`,
     "",
-    `- secretwrangler vs the awaited \`Map.get\` floor: **${fmt(floorRatio, 2)}x** (target <= 1.5x): ${verdict(floorRatio <= 1.5)}`,
-    `- Powertools \`getSecret(id, { transform: 'json' })\` vs secretwrangler: **${fmt(powertoolsRatio, 1)}x** slower (target >= 4x): ${verdict(powertoolsRatio >= 4)}`,
-    `- with an explicit \`maxAge\` (which skips Powertools' per-call read of \`POWERTOOLS_PARAMETERS_MAX_AGE\`), Powertools is ${fmt(powertoolsFastRatio, 1)}x slower than secretwrangler; that variant costs ${fmt(powertoolsFast / asyncFloor, 1)}x the awaited floor itself, so no awaited read can be 4x faster than it`,
-    `- parameters: secretwrangler \`getParameter\` ${fmt(ns(hotRows[5]?.name ?? ""), 0)} ns vs Powertools ${fmt(ns(hotRows[6]?.name ?? ""), 0)} ns`,
-    `- cache core, hand-written vs lru-cache: a synchronous hit lookup costs ${fmt(ns(hotRows[7]?.name ?? ""), 1)} ns vs lru-cache \`get()\` ${fmt(ns(hotRows[9]?.name ?? ""), 1)} ns (a wash); lru-cache's single-flight API, \`await fetch()\`, costs ${fmt(ns(hotRows[10]?.name ?? ""), 0)} ns on a hit, ${fmt(ns(hotRows[10]?.name ?? "") / asyncFloor, 2)}x the floor before the client does any work. Speed does not decide; features do (see \`docs/caching.md\`).`,
+    ...hitTargets(hot),
+    `- with an explicit \`maxAge\` (which skips Powertools' per-call read of \`POWERTOOLS_PARAMETERS_MAX_AGE\`), Powertools is ${fmt(ns(ROW.powertoolsMaxAge) / ns(ROW.ours), 1)}x slower than secretwrangler; that variant costs ${fmt(ns(ROW.powertoolsMaxAge) / ns(ROW.asyncFloor), 1)}x the awaited floor itself`,
+    `- parameters: secretwrangler \`getParameter\` ${fmt(ns(ROW.parameter), 0)} ns vs Powertools ${fmt(ns(ROW.powertoolsParameter), 0)} ns`,
+    `- cache core, hand-written vs lru-cache: a synchronous hit lookup costs ${fmt(ns(ROW.peek), 1)} ns vs lru-cache \`get()\` ${fmt(ns(ROW.lruGet), 1)} ns (a wash); lru-cache's single-flight API, \`await fetch()\`, costs ${fmt(ns(ROW.lruFetch), 0)} ns on a hit, ${fmt(ns(ROW.lruFetch) / ns(ROW.asyncFloor), 2)}x the floor before the client does any work. Speed does not decide; features do (see \`docs/caching.md\`).`,
+  ].join("\n"),
+);
+
+/**
+ * Makes the read path polymorphic, as in an app that uses several transports and cache settings:
+ * a client on each of memory, file, sdk (the loopback backend) and agent (a fake agent) with the
+ * transport's default cache, none, and two other settings, read through each read method with
+ * several option shapes, and a watch on each. Returns the number of reads.
+ */
+async function polymorphicWarmUp(): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), "secretwrangler-bench-"));
+  const file = join(dir, "secrets.json");
+  writeFileSync(file, JSON.stringify({ secrets: { [HOT]: SECRET } }));
+  const agent = await startFakeAgent({
+    record: false,
+    fixtures: { [HOT]: [{ versionId: "11111111-1111-4111-8111-111111111111", stages: ["AWSCURRENT"], value: SECRET }] },
+  });
+  const transports = [
+    () => memoryTransport({ [HOT]: SECRET }),
+    () => fileTransport(file),
+    () => sdkTransport({ endpoint: backend.server.endpoint, region: "us-east-1" }),
+    () => agentTransport({ port: agent.port, token: AGENT_TOKEN_CANARY }),
+  ];
+  const caches = [undefined, false, { ttlMs: 1_000 }, { ttlMs: 60_000, maxStaleMs: 0, staleOnError: false }] as const;
+  let reads = 0;
+  try {
+    for (const transport of transports) {
+      for (const cache of caches) {
+        const reader = createSecretsClient({ transport: transport(), ...(cache === undefined ? {} : { cache }) });
+        for (let i = 0; i < 50; i++) {
+          do_not_optimize(await reader.getSecretJson(HOT, { schema: Schema }));
+          do_not_optimize(await reader.getSecretJson(HOT));
+          do_not_optimize(await reader.getSecret(HOT, { versionStage: "AWSCURRENT" }));
+          do_not_optimize(await reader.getSecretValue(HOT, { maxAgeMs: 60_000 }));
+          reads += 4;
+        }
+        do_not_optimize((await reader.watch(HOT, { schema: Schema })).current);
+        await reader.close();
+      }
+    }
+  } finally {
+    await agent.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return reads;
+}
+const warmUpReads = await polymorphicWarmUp();
+const polymorphic = await measureRows([ROW.syncFloor, ROW.asyncFloor, ROW.ours, ROW.handle, ROW.powertools]);
+section(
+  "1b. Hot hit after a polymorphic warm-up",
+  [
+    `The same process, after ${fmt(warmUpReads)} reads through 16 clients: memory, file, sdk (loopback) and agent (fake agent) transports, each with its default cache, \`cache: false\`, \`{ ttlMs: 1000 }\` and \`{ ttlMs: 60000, maxStaleMs: 0, staleOnError: false }\`, read with \`getSecretJson\` (with and without schema), \`getSecret\`, \`getSecretValue\` and a watch each. Then the rows again, measured as above.`,
+    "",
+    hotTable(polymorphic),
+    "",
+    ...hitTargets(polymorphic),
   ].join("\n"),
 );
 
@@ -421,6 +480,7 @@ section(
   ].join("\n"),
 );
 await failClient.close();
+handle.close();
 await client.close();
 await backend.server.close();
 

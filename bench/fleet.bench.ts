@@ -230,7 +230,7 @@ async function ours(name: string, batchRefresh: boolean, prefetch: boolean): Pro
   const transport = sdkModel(clock, backend);
   const tally = new Tally(clock, TTL);
   const clients = Array.from({ length: PROCESSES }, () =>
-    createSecretsClient({ transport, cache: { clock: () => clock.now, batchRefresh } }),
+    createSecretsClient({ transport, cache: { clock: () => clock.now, batchRefresh, ...(process.env.FLEET_SPREAD ? { firstRefreshSpreadMs: Number(process.env.FLEET_SPREAD) } : {}) } }),
   );
   const reader = cacheReader((process) => (clients[process] as (typeof clients)[number]).transport, clock, tally);
   await drive(clock, HOUR, (process) => (prefetch ? clients[process]?.prefetch({ ids }) : undefined), reader);

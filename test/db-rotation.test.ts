@@ -1,424 +1,34 @@
 /**
- * Rotation under load, on the real PostgreSQL and MariaDB servers (.ci/db-setup.sh): the four steps
- * of a Secrets Manager rotation (test/helpers/rotation.ts) run through the real AWS SDK against the
- * loopback fake Secrets Manager, both strategies (single user, alternating users), while apps run
- * 200 queries per second on pools whose connections churn. Our pools (pgPool, mysql2Pool) against
- * the baselines a user has today: (a) options spread once, (b) pg's async `password` over a TTL
- * cache, (c) Powertools' SecretsProvider.get (what getSecret calls) with its default maxAge.
- * Each app reads through its own fake server (sharing the fixtures), so GetSecretValue is counted per app.
+ * Rotation under load, on the real PostgreSQL and MariaDB servers (.ci/db-setup.sh): both
+ * strategies (single user, alternating users), our pools against the baselines, 200 queries per
+ * second on churning pools while the four steps of a rotation run (test/helpers/rotation-load.ts).
+ * Here each case runs 9.5 s, to keep CI time; `npm run bench -- rotation` runs the 20 s cases and
+ * records the table (bench/RESULTS.md, docs/rotation.md).
  */
 import { inspect } from "node:util";
-import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import mysql from "mysql2/promise";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSecretsClient, type SecretsClient } from "../src/client/client.js";
-import {
-  type DbSecretRefreshEvent,
-  getDbSecret,
-  type MySqlSecret,
-  mysql2Options,
-  mysql2Pool,
-  type PostgresSecret,
-  pgOptions,
-  pgPool,
-} from "../src/db.js";
-import { sdkTransport } from "../src/index.js";
-import type { AwsJsonServer } from "./helpers/aws-json-server.js";
+import { afterAll, describe, expect, it } from "vitest";
 import { CANARY, expectNoLeak } from "./helpers/canary.js";
-import { type DbTestServer, findDbServers, START_DB_SERVERS } from "./helpers/db-servers.js";
-import { startFakeSecretsManager } from "./helpers/fake-secrets-manager.js";
-import { addSecretsManagerWrites } from "./helpers/fake-secrets-manager-writes.js";
-import type { Fixtures, FixtureVersion } from "./helpers/fixtures.js";
-import { Rotation, type RotationDatabase, type RotationStrategy } from "./helpers/rotation.js";
+import { findDbServers, START_DB_SERVERS } from "./helpers/db-servers.js";
+import {
+  maxOurCalls,
+  RATE_PER_SECOND,
+  type RotationRow,
+  type RotationTimeline,
+  rotationTable,
+  runRotationScenario,
+} from "./helpers/rotation-load.js";
 
 const found = await findDbServers();
 const missing = "missing" in found ? `${found.missing}; ${START_DB_SERVERS}` : undefined;
 const inCi = Boolean(process.env.CI);
 if (missing && !inCi) console.warn(`[db-rotation.test] real-server rotation tests skipped: ${missing}`);
 
-/** The load and the timeline, in milliseconds from the start of the load. */
-const RATE_PER_SECOND = 200;
-const CREATE_AT = 1_500;
-const SET_AT = 2_500;
-const WINDOW_MS = 3_000;
-const DURATION_MS = 9_500;
-const REGION = "us-east-1";
-const WATCH_INTERVAL_MS = 2_000;
-
-type Engine = "postgres" | "mariadb";
-
-interface App {
-  readonly name: string;
-  readonly server: AwsJsonServer;
-  query(): Promise<void>;
-  close(): Promise<void>;
-  readonly events?: DbSecretRefreshEvent[];
-}
-
-interface QueryRecord {
-  readonly start: number;
-  readonly ms: number;
-  readonly ok: boolean;
-}
-
-interface Row {
-  db: Engine;
-  strategy: RotationStrategy;
-  app: string;
-  queries: number;
-  failed: number;
-  p99WindowMs: number;
-  p99AllMs: number;
-  getSecretValue: number;
-  forcedRefreshes: number;
-  firstError: string;
-}
-
-const rows: Row[] = [];
-const WATCH_REASONS = new Set(["initial", "interval", "rotation-due", "transport-notified", "forced"]);
-
-function p99(values: number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] as number;
-}
-
-const sleepUntil = (t0: number, at: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - (performance.now() - t0))));
-
-function sdkClient(server: AwsJsonServer): SecretsClient {
-  return createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: REGION }) });
-}
-
-/** The database side of the rotation function, through the app login (which may manage other logins). */
-async function rotationDatabase(
-  engine: Engine,
-  server: DbTestServer,
-): Promise<RotationDatabase & { close(): Promise<void>; drop(user: string): Promise<void> }> {
-  if (engine === "postgres") {
-    const admin = new pg.Client({
-      host: server.host,
-      port: server.port,
-      database: server.database,
-      user: server.app.username,
-      password: server.app.password,
-    });
-    await admin.connect();
-    return {
-      async setPassword(username, password) {
-        const exists = await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [username]);
-        const verb = exists.rowCount ? "ALTER ROLE" : "CREATE ROLE";
-        await admin.query(
-          `${verb} ${admin.escapeIdentifier(username)} LOGIN PASSWORD ${admin.escapeLiteral(password)}`,
-        );
-      },
-      async tryLogin(login) {
-        const client = new pg.Client({
-          host: server.host,
-          port: server.port,
-          database: server.database,
-          user: login.username,
-          password: login.password,
-        });
-        await client.connect();
-        try {
-          await client.query("SELECT 1");
-        } finally {
-          await client.end();
-        }
-      },
-      async drop(user) {
-        await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(user)}`);
-      },
-      close: () => admin.end(),
-    };
-  }
-  const admin = await mysql.createConnection({
-    host: server.host,
-    port: server.port,
-    user: server.app.username,
-    password: server.app.password,
-  });
-  return {
-    async setPassword(username, password) {
-      await admin.query("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [username, password]);
-      await admin.query("ALTER USER ?@'%' IDENTIFIED BY ?", [username, password]);
-    },
-    async tryLogin(login) {
-      const connection = await mysql.createConnection({
-        host: server.host,
-        port: server.port,
-        user: login.username,
-        password: login.password,
-      });
-      try {
-        await connection.query("SELECT 1");
-      } finally {
-        await connection.end();
-      }
-    },
-    async drop(user) {
-      await admin.query("DROP USER IF EXISTS ?@'%'", [user]);
-    },
-    close: () => admin.end(),
-  };
-}
-
-/** A mysql2 query with churn: a connection older than 1 s is destroyed instead of released (a max lifetime). */
-function churningMysqlQuery(pool: mysql.Pool): () => Promise<void> {
-  const born = new WeakMap<object, number>();
-  return async () => {
-    const connection = await pool.getConnection();
-    try {
-      await connection.query("SELECT 1");
-    } finally {
-      const core = connection.connection as unknown as object;
-      const now = performance.now();
-      if (!born.has(core)) born.set(core, now);
-      if (now - (born.get(core) as number) > 1_000) connection.destroy();
-      else connection.release();
-    }
-  };
-}
-
-const PG_POOL = { max: 10, idleTimeoutMillis: 200, maxLifetimeSeconds: 1, connectionTimeoutMillis: 3_000 } as const;
-const MYSQL_POOL = { connectionLimit: 10, maxIdle: 2, idleTimeout: 200, connectTimeout: 3_000 } as const;
-
-async function startApps(engine: Engine, id: string, fixtures: Fixtures): Promise<App[]> {
-  const servers = await Promise.all(["ours", "a", "b", "c"].map(() => startFakeSecretsManager(fixtures)));
-  for (const server of servers) addSecretsManagerWrites(server, fixtures);
-  const [oursServer, aServer, bServer, cServer] = servers as [
-    AwsJsonServer,
-    AwsJsonServer,
-    AwsJsonServer,
-    AwsJsonServer,
-  ];
-  const apps: App[] = [];
-  const events: DbSecretRefreshEvent[] = [];
-  const oursClient = sdkClient(oursServer);
-  const aClient = sdkClient(aServer);
-  if (engine === "postgres") {
-    const ours = await pgPool(pg, id, {
-      client: oursClient,
-      engine: "postgres",
-      poolOptions: PG_POOL,
-      watch: { intervalMs: WATCH_INTERVAL_MS },
-      onRefresh: (event) => events.push(event),
-    });
-    apps.push({
-      name: "ours: pgPool",
-      server: oursServer,
-      events,
-      query: async () => void (await ours.query("SELECT 1")),
-      close: async () => {
-        await ours.end();
-        await oursClient.close();
-      },
-    });
-    const once = new pg.Pool({
-      ...pgOptions(await getDbSecret(id, { client: aClient, engine: "postgres" })),
-      ...PG_POOL,
-    });
-    apps.push({
-      name: "(a) options spread once",
-      server: aServer,
-      query: async () => void (await once.query("SELECT 1")),
-      close: async () => {
-        await once.end();
-        await aClient.close();
-      },
-    });
-    const bClient = sdkClient(bServer); // the default cache: 5 minutes
-    const first = await getDbSecret(id, { client: bClient, engine: "postgres" });
-    const ttl = new pg.Pool({
-      ...pgOptions(first),
-      password: async () => (await getDbSecret(id, { client: bClient, engine: "postgres" })).password,
-      ...PG_POOL,
-    });
-    apps.push({
-      name: "(b) async password, TTL cache",
-      server: bServer,
-      query: async () => void (await ttl.query("SELECT 1")),
-      close: async () => {
-        await ttl.end();
-        await bClient.close();
-      },
-    });
-    const provider = new SecretsProvider({
-      awsSdkV3Client: new SecretsManagerClient({ endpoint: cServer.endpoint, region: REGION }),
-    });
-    const initial = JSON.parse(String(await provider.get(id))) as PostgresSecret;
-    const powertools = new pg.Pool({
-      ...pgOptions({ ...initial, port: Number(initial.port) } as PostgresSecret),
-      password: async () => (JSON.parse(String(await provider.get(id))) as PostgresSecret).password,
-      ...PG_POOL,
-    });
-    apps.push({
-      name: "(c) Powertools getSecret (maxAge 5 s)",
-      server: cServer,
-      query: async () => void (await powertools.query("SELECT 1")),
-      close: () => powertools.end(),
-    });
-  } else {
-    const ours = await mysql2Pool(mysql, id, {
-      client: oursClient,
-      engine: "mariadb",
-      poolOptions: MYSQL_POOL,
-      watch: { intervalMs: WATCH_INTERVAL_MS },
-      onRefresh: (event) => events.push(event),
-    });
-    apps.push({
-      name: "ours: mysql2Pool",
-      server: oursServer,
-      events,
-      query: churningMysqlQuery(ours),
-      close: async () => {
-        await ours.end();
-        await oursClient.close();
-      },
-    });
-    const once = mysql.createPool({
-      ...mysql2Options((await getDbSecret(id, { client: aClient, engine: "mariadb" })) as MySqlSecret),
-      ...MYSQL_POOL,
-    });
-    apps.push({
-      name: "(a) options spread once",
-      server: aServer,
-      query: churningMysqlQuery(once),
-      close: async () => {
-        await once.end();
-        await aClient.close();
-      },
-    });
-    // (b) and (c) need a password function, which mysql2 does not take: a mysql2 user has (a) only.
-    await Promise.all([bServer.close(), cServer.close()]);
-  }
-  return apps;
-}
-
-async function runScenario(engine: Engine, strategy: RotationStrategy, server: DbTestServer): Promise<Row[]> {
-  const user = `sw_rot_${strategy}`;
-  const id = `rotation/${engine}-${strategy}`;
-  const db = await rotationDatabase(engine, server);
-  await db.drop(`${user}_clone`);
-  await db.setPassword(user, `initial-${CANARY}-Aa1`);
-  const login = {
-    engine,
-    host: server.host,
-    port: server.port,
-    username: user,
-    password: `initial-${CANARY}-Aa1`,
-    ...(engine === "postgres" ? { dbname: server.database } : {}),
-  };
-  const fixtures: Record<string, FixtureVersion[]> = {
-    [id]: [{ versionId: "00000000-0000-4000-8000-000000000001", stages: ["AWSCURRENT"], value: JSON.stringify(login) }],
-  };
-  const rotationServer = await startFakeSecretsManager(fixtures);
-  addSecretsManagerWrites(rotationServer, fixtures);
-  const sm = new SecretsManagerClient({ endpoint: rotationServer.endpoint, region: REGION });
-  const rotation = new Rotation(sm, id, strategy, db);
-  const apps = await startApps(engine, id, fixtures);
-  const before = apps.map((app) => app.server.calls("GetSecretValue").length);
-  const records = apps.map(() => [] as QueryRecord[]);
-  const errors = apps.map(() => "");
-  const inflight = new Set<Promise<void>>();
-  const t0 = performance.now();
-  let fired = 0;
-  const ticker = setInterval(() => {
-    const due = Math.min(
-      Math.floor(((performance.now() - t0) / 1000) * RATE_PER_SECOND),
-      (DURATION_MS / 1000) * RATE_PER_SECOND,
-    );
-    for (; fired < due; fired++) {
-      apps.forEach((app, index) => {
-        const start = performance.now();
-        const done = app
-          .query()
-          .then(
-            () => void records[index]?.push({ start: start - t0, ms: performance.now() - start, ok: true }),
-            (error: unknown) => {
-              records[index]?.push({ start: start - t0, ms: performance.now() - start, ok: false });
-              if (!errors[index])
-                errors[index] = String((error as { code?: string }).code ?? (error as Error).message).slice(0, 40);
-            },
-          )
-          .finally(() => inflight.delete(done));
-        inflight.add(done);
-      });
-    }
-  }, 5);
-  let windowStart = 0;
-  let windowEnd = 0;
-  try {
-    await sleepUntil(t0, CREATE_AT);
-    await rotation.createSecret();
-    await sleepUntil(t0, SET_AT);
-    windowStart = performance.now() - t0;
-    await rotation.setSecret();
-    await rotation.testSecret();
-    await sleepUntil(t0, SET_AT + WINDOW_MS);
-    await rotation.finishSecret();
-    windowEnd = performance.now() - t0;
-    await sleepUntil(t0, DURATION_MS);
-  } finally {
-    clearInterval(ticker);
-    await Promise.all([...inflight]);
-  }
-  const result = apps.map((app, index): Row => {
-    const list = records[index] ?? [];
-    const inWindow = list.filter((record) => record.start >= windowStart && record.start <= windowEnd + 500);
-    return {
-      db: engine,
-      strategy,
-      app: app.name,
-      queries: list.length,
-      failed: list.filter((record) => !record.ok).length,
-      p99WindowMs: Math.round(p99(inWindow.map((record) => record.ms))),
-      p99AllMs: Math.round(p99(list.map((record) => record.ms))),
-      getSecretValue: app.server.calls("GetSecretValue").length - (before[index] ?? 0),
-      forcedRefreshes: app.events ? app.events.filter((event) => !WATCH_REASONS.has(event.reason)).length : 0,
-      firstError: errors[index] ?? "",
-    };
-  });
-  const ours = apps[0]?.events ?? [];
-  expectNoLeak(ours, [
-    CANARY,
-    ...(fixtures[id] ?? []).map((version) => JSON.parse(String(version.value)).password as string),
-  ]);
-  expect(inspect(ours)).not.toContain(CANARY);
-  await Promise.all(apps.map((app) => app.close()));
-  await Promise.all(apps.map((app) => app.server.close()));
-  sm.destroy();
-  await rotationServer.close();
-  // The versions are as AWS leaves them: AWSCURRENT on the new one, AWSPREVIOUS on the old.
-  expect(fixtures[id]?.map((version) => [version.versionId, [...version.stages].sort()])).toEqual([
-    ["00000000-0000-4000-8000-000000000001", ["AWSPREVIOUS"]],
-    [rotation.token, ["AWSCURRENT", "AWSPENDING"]],
-  ]);
-  await db.drop(`${user}_clone`);
-  await db.drop(user);
-  await db.close();
-  return result;
-}
+const TIMELINE: RotationTimeline = { createAt: 1_500, setAt: 2_500, windowMs: 3_000, durationMs: 9_500 };
+const rows: RotationRow[] = [];
 
 describe.skipIf(missing !== undefined && !inCi)("rotation under load on real servers", () => {
-  const servers = "servers" in found ? found.servers : undefined;
-
-  beforeAll(() => {
-    if (!servers) throw new Error(missing);
-  });
-
   afterAll(() => {
-    if (rows.length === 0) return;
-    const header =
-      "| DB | strategy | app | queries | failed | p99 in window (ms) | p99 overall (ms) | GetSecretValue | forced refreshes | first error |";
-    const lines = rows.map(
-      (row) =>
-        `| ${row.db} | ${row.strategy} | ${row.app} | ${row.queries} | ${row.failed} | ${row.p99WindowMs} | ${row.p99AllMs} | ${row.getSecretValue} | ${row.forcedRefreshes} | ${row.firstError || "-"} |`,
-    );
-    console.info([header, "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |", ...lines].join("\n"));
+    if (rows.length > 0) console.info(rotationTable(rows));
   });
 
   for (const engine of ["postgres", "mariadb"] as const) {
@@ -426,18 +36,28 @@ describe.skipIf(missing !== undefined && !inCi)("rotation under load on real ser
       it(`${engine}, ${strategy} user: our pool serves every query through the rotation; the baselines are measured`, {
         timeout: 40_000,
       }, async () => {
-        const result = await runScenario(engine, strategy, (servers as NonNullable<typeof servers>)[engine]);
-        rows.push(...result);
-        const [ours, once, ...others] = result as [Row, Row, ...Row[]];
-        expect(ours.queries).toBeGreaterThan(1_500);
+        if (!("servers" in found)) throw new Error(missing);
+        const outcome = await runRotationScenario(engine, strategy, found.servers[engine], TIMELINE);
+        rows.push(...outcome.rows);
+        const [ours, once, ...others] = outcome.rows as [RotationRow, RotationRow, ...RotationRow[]];
+        expect(ours.queries).toBeGreaterThan((TIMELINE.durationMs / 1000) * RATE_PER_SECOND * 0.8);
         expect(ours.failed).toBe(0);
         expect(ours.p99WindowMs).toBeLessThan(1_000);
-        // One recovery for the burst of rejected logins the single-user window causes, none when the old user keeps working.
-        expect(ours.forcedRefreshes).toBeLessThanOrEqual(1);
+        // One recovery for the burst of rejected logins the single-user window causes, none when the
+        // old user keeps working; and no more backend calls than the polls and that one recovery.
+        expect(ours.forcedRefreshes).toBeLessThanOrEqual(strategy === "single" ? 1 : 0);
+        expect(ours.getSecretValue).toBeLessThanOrEqual(maxOurCalls(TIMELINE.durationMs, ours.forcedRefreshes));
         if (strategy === "single") {
           expect(once.failed).toBeGreaterThan(0);
           for (const other of others) expect(other.failed).toBeGreaterThan(0);
         }
+        expectNoLeak(outcome.events, outcome.passwords);
+        expect(inspect(outcome.events)).not.toContain(CANARY);
+        // The versions are as AWS leaves them: AWSCURRENT on the new one, AWSPREVIOUS on the old.
+        expect(outcome.versions).toEqual([
+          ["00000000-0000-4000-8000-000000000001", ["AWSPREVIOUS"]],
+          [outcome.token, ["AWSCURRENT", "AWSPENDING"]],
+        ]);
       });
     }
   }

@@ -104,6 +104,18 @@ export interface CacheOptions {
    * @default refreshAheadMs / 2 with `batchRefresh`, else 0
    */
   readonly refreshJitterMs?: number | undefined;
+  /**
+   * How much earlier than its usual point (`ttlMs - refreshAheadMs`, plus the jitter) this cache's
+   * first background refresh may come, in milliseconds: drawn once per cache, uniformly between 0
+   * and this. The values loaded together when a process starts (a prefetch, its first reads) are
+   * then first refreshed at a random point of their lifetime, so a fleet started together (a
+   * rolling deploy) spreads its refreshes over the whole cycle instead of repeating the deploy's
+   * burst every cycle; from the first refresh on, the usual point holds. Costs one early refresh
+   * per cache, once. At most `ttlMs - refreshAheadMs`.
+   * @default ttlMs - 2 * refreshAheadMs with `batchRefresh` (the first refresh comes between
+   * `refreshAheadMs` and the usual point), else 0
+   */
+  readonly firstRefreshSpreadMs?: number | undefined;
   /** Told about every failed refresh. Gets ids and errors, never values. Must not throw. */
   readonly onError?: ((event: CacheErrorEvent) => void) | undefined;
   /**
@@ -127,6 +139,8 @@ export interface NormalizedCacheOptions {
   readonly batchRefresh: boolean;
   /** The bound of this cache's refresh-point jitter, in milliseconds. */
   readonly refreshJitterMs: number;
+  /** How much earlier the cache's first background refresh may come, in milliseconds. */
+  readonly firstRefreshSpreadMs: number;
   readonly onError: ((event: CacheErrorEvent) => void) | undefined;
   readonly clock: () => number;
 }
@@ -202,6 +216,14 @@ export function normalizeCacheOptions(options: CacheOptions = {}, canBatch = fal
   if (refreshJitterMs > refreshAheadMs) {
     throw new ArgumentError("cache.refreshJitterMs must not exceed cache.refreshAheadMs");
   }
+  const firstRefreshSpreadMs = milliseconds(
+    options,
+    "firstRefreshSpreadMs",
+    batchRefresh ? Math.max(0, ttlMs - 2 * refreshAheadMs) : 0,
+  );
+  if (firstRefreshSpreadMs > ttlMs - refreshAheadMs) {
+    throw new ArgumentError("cache.firstRefreshSpreadMs must not exceed cache.ttlMs - cache.refreshAheadMs");
+  }
   for (const name of ["onError", "clock"] as const) {
     if (options[name] !== undefined && typeof options[name] !== "function") {
       throw new ArgumentError(`cache.${name} must be a function`);
@@ -218,6 +240,7 @@ export function normalizeCacheOptions(options: CacheOptions = {}, canBatch = fal
     loadTimeoutMs,
     batchRefresh,
     refreshJitterMs,
+    firstRefreshSpreadMs,
     onError: options.onError,
     clock: options.clock ?? coarseClock,
   };

@@ -124,10 +124,13 @@ export class RefreshingCache {
   /** The transport's name, for the errors the cache makes itself (`TIMEOUT`). */
   readonly #transport: string | undefined;
   readonly #clock: () => number;
-  /** Age from which a read triggers a background refresh: jittered once per cache, see `refreshJitterMs`. */
-  readonly #refreshFrom: number;
-  /** With batched refresh: age from which a key joins a batch that another due key started. */
-  readonly #sweepFrom: number;
+  /**
+   * Age from which a read triggers a background refresh: jittered once per cache (`refreshJitterMs`),
+   * and until the cache's first background refresh up to `firstRefreshSpreadMs` earlier.
+   */
+  #refreshFrom: number;
+  /** What {@link RefreshingCache.#refreshFrom} is from the cache's first background refresh on. */
+  readonly #steadyRefreshFrom: number;
   /** Whether background refreshes are batched; turned off for good by a batch refused as a whole. */
   #batching: boolean;
   /** Spaces with a key due for a batched refresh, swept at the end of the current task. */
@@ -145,8 +148,8 @@ export class RefreshingCache {
     this.#options = options;
     this.#transport = transport;
     this.#clock = options.clock;
-    this.#refreshFrom = options.ttlMs - options.refreshAheadMs + Math.random() * options.refreshJitterMs;
-    this.#sweepFrom = Math.max(0, this.#refreshFrom - options.refreshAheadMs);
+    this.#steadyRefreshFrom = options.ttlMs - options.refreshAheadMs + Math.random() * options.refreshJitterMs;
+    this.#refreshFrom = this.#steadyRefreshFrom - Math.random() * options.firstRefreshSpreadMs;
     this.#batching = options.batchRefresh;
     this.#waitFrom = options.ttlMs + options.maxStaleMs;
   }
@@ -386,6 +389,7 @@ export class RefreshingCache {
     const spaces = [...this.#due];
     this.#due.clear();
     const now = this.#clock();
+    const sweepFrom = Math.max(0, this.#refreshFrom - this.#options.refreshAheadMs);
     for (const space of spaces) {
       const due: Entry<unknown>[] = [];
       for (const entry of space.entries.values() as IterableIterator<Entry<unknown>>) {
@@ -394,7 +398,7 @@ export class RefreshingCache {
           entry.hasValue &&
           entry.pending === undefined &&
           now >= entry.retryAt &&
-          now - entry.fetchedAt >= this.#sweepFrom
+          now - entry.fetchedAt >= sweepFrom
         ) {
           due.push(entry);
         }
@@ -437,6 +441,7 @@ export class RefreshingCache {
 
   /** Starts a background refresh of `entry` with `load`, published on `secretwrangler:refresh` when someone listens. */
   #background<V>(entry: Entry<V>, load: () => Promise<V>): void {
+    this.#refreshFrom = this.#steadyRefreshFrom;
     if (!refreshChannel.hasSubscribers) {
       load();
       return;

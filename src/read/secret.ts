@@ -37,6 +37,17 @@ function derivedOf(record: SecretRecord): Derived {
 }
 
 /**
+ * What {@link recordJson} would return for a record and schema already worked out (a cache hit's
+ * usual case), without building its error context; `undefined` otherwise.
+ */
+function knownJson(record: SecretRecord, schema: StandardSchemaV1 | undefined): unknown {
+  const derived = derivedByRecord.get(record);
+  if (derived === undefined || schema === undefined) return derived?.json;
+  const known = derived.validated.get(schema);
+  return known === undefined || known instanceof Promise ? undefined : known.output;
+}
+
+/**
  * The record's JSON, parsed and frozen, validated when a schema is given: synchronously when the
  * record's outcome for that schema is known, else a promise.
  */
@@ -151,7 +162,7 @@ export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
     if (tracesReads())
       return traceRead("getSecretJson", id, this.transport.name, () => this.getSecretJson(id, options));
     const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
-    return recordJson(record, this.#context(id), options?.schema) as never;
+    return (knownJson(record, options?.schema) ?? recordJson(record, this.#context(id), options?.schema)) as never;
   }
 
   async getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array> {
