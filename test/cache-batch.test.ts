@@ -63,6 +63,7 @@ function setup(cache: CacheOptions = {}, backendOptions: Parameters<typeof count
     refreshAheadMs: AHEAD,
     maxStaleMs: 2_000,
     refreshJitterMs: 0,
+    firstRefreshSpreadMs: 0,
     clock: clock.read,
     onError: (event) => errors.push(event),
     ...cache,
@@ -300,6 +301,65 @@ describe("refresh jitter", () => {
   });
 });
 
+describe("first refresh spread", () => {
+  const STEP = 100;
+  /**
+   * Warms `list`, then reads its first key every STEP ms for at most two TTLs: the ages (since the
+   * warm-up, in ms) at which the first two background refreshes started, and the batches they made.
+   */
+  async function firstRefreshes(cache: CacheOptions, list = ["a"]) {
+    const { backend, clock, transport, warm } = setup(cache);
+    await warm(list);
+    const ages: number[] = [];
+    for (let age = STEP; age <= 2 * TTL && ages.length < 2; age += STEP) {
+      clock.advance(STEP);
+      transport.peekSecretValue(list[0] as string);
+      await flush();
+      if (backend.singles.length + backend.batches.length > ages.length) ages.push(age);
+    }
+    return { ages, batches: backend.batches };
+  }
+
+  it("by default with batchRefresh, draws the first refresh between refreshAheadMs and the usual point, spread over it", async () => {
+    const firsts: number[] = [];
+    for (let run = 0; run < 40; run++) {
+      const { ages } = await firstRefreshes({ firstRefreshSpreadMs: undefined });
+      const [first, second] = ages as [number, number];
+      expect(first).toBeGreaterThanOrEqual(AHEAD);
+      expect(first).toBeLessThanOrEqual(TTL - AHEAD + STEP);
+      // From the first refresh on, the usual point: TTL - AHEAD after it (jitter 0 here).
+      expect(second - first).toBeGreaterThanOrEqual(TTL - AHEAD);
+      expect(second - first).toBeLessThanOrEqual(TTL - AHEAD + STEP);
+      firsts.push(first);
+    }
+    // Spread over the range (4,000 ms wide halves): some caches in each half (chance 2 * 2^-40 of failing).
+    const middle = (AHEAD + TTL - AHEAD) / 2;
+    expect(firsts.some((age) => age < middle)).toBe(true);
+    expect(firsts.some((age) => age > middle)).toBe(true);
+  });
+
+  it("moves the first refresh at most firstRefreshSpreadMs before the usual point", async () => {
+    for (let run = 0; run < 20; run++) {
+      const { ages } = await firstRefreshes({ firstRefreshSpreadMs: 2_000 });
+      expect(ages[0]).toBeGreaterThanOrEqual(TTL - AHEAD - 2_000);
+      expect(ages[0]).toBeLessThanOrEqual(TTL - AHEAD + STEP);
+    }
+  });
+
+  it("refreshes the keys loaded together in one early batch", async () => {
+    const { ages, batches } = await firstRefreshes({ firstRefreshSpreadMs: TTL - 2 * AHEAD }, ids(5));
+    expect(batches).toEqual([ids(5), ids(5)]);
+    expect(ages[0]).toBeLessThanOrEqual(TTL - AHEAD + STEP);
+  });
+
+  it("is off by default without batchRefresh", async () => {
+    for (let run = 0; run < 20; run++) {
+      const { ages } = await firstRefreshes({ batchRefresh: false, firstRefreshSpreadMs: undefined });
+      expect(ages).toEqual([TTL - AHEAD, 2 * (TTL - AHEAD)]);
+    }
+  });
+});
+
 describe("batched refresh options", () => {
   it.each([
     ["batchRefresh", "yes", /cache.batchRefresh must be a boolean/],
@@ -308,6 +368,11 @@ describe("batched refresh options", () => {
     ["refreshJitterMs", Number.NaN, /cache.refreshJitterMs must be a finite number/],
     ["refreshJitterMs", "5", /cache.refreshJitterMs must be a finite number/],
     ["refreshJitterMs", AHEAD + 1, /cache.refreshJitterMs must not exceed cache.refreshAheadMs/],
+    [
+      "firstRefreshSpreadMs",
+      TTL - AHEAD + 1,
+      /cache.firstRefreshSpreadMs must not exceed cache.ttlMs - cache.refreshAheadMs/,
+    ],
   ])("refuses %s: %s with an ArgumentError", (name, value, message) => {
     const { transport } = countingBackend();
     const build = () =>

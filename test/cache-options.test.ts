@@ -25,6 +25,7 @@ const BAD: { readonly [Name in keyof Required<CacheOptions>]: readonly unknown[]
   loadTimeoutMs: [...BAD_MILLISECONDS, 0, 2 ** 31, Number.MAX_SAFE_INTEGER],
   batchRefresh: ["yes", 1, 0, {}, "false"],
   refreshJitterMs: [...BAD_MILLISECONDS, 30_001],
+  firstRefreshSpreadMs: [...BAD_MILLISECONDS, 270_001],
   onError: NOT_FUNCTIONS,
   clock: NOT_FUNCTIONS,
 };
@@ -41,6 +42,7 @@ const GOOD: { readonly [Name in keyof Required<CacheOptions>]: readonly unknown[
   loadTimeoutMs: [1, 30_000, 2 ** 31 - 1, undefined],
   batchRefresh: [true, false, undefined],
   refreshJitterMs: [0, 30_000, undefined],
+  firstRefreshSpreadMs: [0, 270_000, undefined],
   onError: [() => {}, undefined],
   clock: [() => 0, undefined],
 };

@@ -44,6 +44,7 @@ function setup(cache: CacheOptions = {}, values: Record<string, string> = { "pro
       maxStaleMs: STALE,
       // The exact window edges; the fleet jitter of batched refresh is tested in cache-batch.test.ts.
       refreshJitterMs: 0,
+      firstRefreshSpreadMs: 0,
       clock: clock.read,
       onError: (event) => errors.push(event),
       ...cache,

@@ -18,7 +18,13 @@ import type { Fixtures } from "./helpers/fixtures.js";
 
 const TTL = 10_000;
 const AHEAD = 1_000;
-const cache = (clock: FakeClock) => ({ ttlMs: TTL, refreshAheadMs: AHEAD, refreshJitterMs: 0, clock: clock.read });
+const cache = (clock: FakeClock) => ({
+  ttlMs: TTL,
+  refreshAheadMs: AHEAD,
+  refreshJitterMs: 0,
+  firstRefreshSpreadMs: 0,
+  clock: clock.read,
+});
 
 /** A scripted backend plus a filter read over its secrets: `name` and `tag-key` filters (tags: `team` on `prod/` secrets). */
 function filterBackend(values: Record<string, string>) {

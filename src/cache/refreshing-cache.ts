@@ -129,7 +129,7 @@ export class RefreshingCache {
    * and until the cache's first background refresh up to `firstRefreshSpreadMs` earlier.
    */
   #refreshFrom: number;
-  /** What {@link RefreshingCache.#refreshFrom} is from the cache's first background refresh on. */
+  /** What `#refreshFrom` is from the cache's first background refresh on. */
   readonly #steadyRefreshFrom: number;
   /** Whether background refreshes are batched; turned off for good by a batch refused as a whole. */
   #batching: boolean;
