@@ -10,6 +10,7 @@
  */
 import { ArgumentError, SecretsError } from "../core/errors.js";
 import { formatBytes, LocalFileRefused, quotePath, readRegularFile } from "../core/regular-file.js";
+import { PARAMETER_MAX_BYTES, SECRET_VALUE_MAX_BYTES } from "../transport/writes.js";
 import { UsageError } from "./options.js";
 import type { CliIo } from "./output.js";
 
@@ -201,12 +202,6 @@ export async function readValue(io: CliIo, source: ValueSource, read: ValueRead)
   }
 }
 
-/**
- * The most bytes read for a secret: 64 KiB, what Secrets Manager stores (and the client's checks
- * allow, in `transport/writes.ts`, which keeps its limits to itself).
- */
-const SECRET_MAX_BYTES = 64 * 1024;
-
 /** {@link VALUE_OPTIONS} and `--binary`, for the secret writes (`put`, `create`). */
 export const SECRET_VALUE_OPTIONS: typeof VALUE_OPTIONS & { readonly binary: { readonly type: "boolean" } } = {
   ...VALUE_OPTIONS,
@@ -215,7 +210,7 @@ export const SECRET_VALUE_OPTIONS: typeof VALUE_OPTIONS & { readonly binary: { r
 
 /** Help lines for {@link SECRET_VALUE_OPTIONS}. */
 export const SECRET_VALUE_HELP: string = valueHelp(
-  formatBytes(SECRET_MAX_BYTES),
+  formatBytes(SECRET_VALUE_MAX_BYTES),
   "\n  --binary                 store the bytes exactly as read, as a binary secret (SecretBinary)",
 );
 
@@ -238,20 +233,17 @@ export function readSecretValue(
   return readValue(io, source, {
     command,
     id,
-    maxBytes: SECRET_MAX_BYTES,
+    maxBytes: SECRET_VALUE_MAX_BYTES,
     notText: "Add --binary to store the bytes as a binary secret",
   });
 }
 
-/**
- * The most bytes read for a parameter: 8 KiB, what the Advanced tier stores (the client checks the
- * limit of the tier asked for).
- */
-const PARAMETER_MAX_BYTES = 8 * 1024;
+/** The most bytes read for a parameter: what the Advanced tier stores (the client checks the tier asked for). */
+const PARAMETER_READ_MAX_BYTES = PARAMETER_MAX_BYTES.Advanced;
 
 /** Help lines of a parameter write's value (`put-parameter`). */
 export const PARAMETER_VALUE_HELP: string = valueHelp(
-  `${formatBytes(PARAMETER_MAX_BYTES)} (${formatBytes(PARAMETER_MAX_BYTES / 2)} in the Standard tier)`,
+  `${formatBytes(PARAMETER_READ_MAX_BYTES)} (${formatBytes(PARAMETER_MAX_BYTES.Standard)} in the Standard tier)`,
 );
 
 /** {@link readValue} for a parameter write: text of at most 8 KiB. */
@@ -264,7 +256,7 @@ export async function readParameterValue(
   const value = await readValue(io, source, {
     command,
     id: name,
-    maxBytes: PARAMETER_MAX_BYTES,
+    maxBytes: PARAMETER_READ_MAX_BYTES,
     notText: "A parameter holds text: store bytes as a binary secret (secretwrangler create <id> --binary)",
   });
   // Text: valueSource is never given --binary for a parameter.

@@ -450,8 +450,8 @@ export interface DeleteParameterRequest extends WriteCallOptions {
 
 /** The largest SecretString or SecretBinary Secrets Manager stores. */
 export const SECRET_VALUE_MAX_BYTES = 65_536;
-/** The largest parameter value per tier. */
-const PARAMETER_MAX_BYTES = { Standard: 4096, Advanced: 8192, "Intelligent-Tiering": 8192 } as const;
+/** The largest parameter value per tier, in bytes. */
+export const PARAMETER_MAX_BYTES = { Standard: 4096, Advanced: 8192, "Intelligent-Tiering": 8192 } as const;
 const PARAMETER_TIERS = Object.keys(PARAMETER_MAX_BYTES);
 const PARAMETER_DATA_TYPES = ["text", "aws:ec2:image", "aws:ssm:integration"];
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;

@@ -20,12 +20,13 @@ import {
   type ParameterType,
   type Transport,
 } from "../../transport/types.js";
-import type {
-  DeleteParameterRequest,
-  LabelParameterVersionRequest,
-  LabelParameterVersionResult,
-  PutParameterRequest,
-  PutParameterResult,
+import {
+  type DeleteParameterRequest,
+  type LabelParameterVersionRequest,
+  type LabelParameterVersionResult,
+  PARAMETER_MAX_BYTES,
+  type PutParameterRequest,
+  type PutParameterResult,
 } from "../../transport/writes.js";
 import type { LocalSecretStore } from "./secret-store.js";
 
@@ -185,7 +186,7 @@ export class LocalParameterStore {
     const bytes = Buffer.byteLength(request.value);
     const tier =
       request.tier === "Intelligent-Tiering"
-        ? bytes > 4096
+        ? bytes > PARAMETER_MAX_BYTES.Standard
           ? "Advanced"
           : "Standard"
         : (request.tier ?? versions.at(-1)?.tier ?? "Standard");

@@ -7,7 +7,7 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import type { LazySdk } from "../../aws/sdk-client.js";
 import type { Transport } from "../../transport/types.js";
 import type { SsmModule } from "./ssm.js";
-import { writeMethodsOf } from "./writes.js";
+import { toTags, writeMethodsOf } from "./writes.js";
 
 type ParameterWrite = "putParameter" | "labelParameterVersion" | "deleteParameter";
 
@@ -30,10 +30,7 @@ export function ssmWriteMethods(
           Description: request.description,
           DataType: request.dataType,
           AllowedPattern: request.allowedPattern,
-          Tags:
-            request.tags === undefined
-              ? undefined
-              : Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
+          Tags: request.tags === undefined ? undefined : toTags(request.tags),
         }),
         options,
       );

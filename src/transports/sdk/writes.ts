@@ -45,7 +45,8 @@ interface SecretMetadataShape {
   CreatedDate?: Date | undefined;
 }
 
-function toTags(tags: SecretTags): { Key: string; Value: string }[] {
+/** Tags as the AWS APIs take them (Secrets Manager and SSM alike). */
+export function toTags(tags: SecretTags): { Key: string; Value: string }[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
