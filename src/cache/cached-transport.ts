@@ -4,6 +4,7 @@
  */
 import { abortable } from "../core/abort.js";
 import { missingResultError } from "../transport/batch.js";
+import { registerSecretHits, type SecretHitLookup } from "../transport/hits.js";
 import { tracedTransport } from "../transport/traced.js";
 import type {
   BatchOptions,
@@ -54,6 +55,23 @@ export interface CachedTransport extends Transport {
   invalidate(id: string): void;
   /** Forgets everything. */
   clear(): void;
+}
+
+/** A cache's hit lookup for secrets: one class for every cache (see `transport/hits.ts`). */
+class SecretHits implements SecretHitLookup {
+  readonly #cache: RefreshingCache;
+  readonly #space: CacheSpace<SecretRecord, never>;
+
+  constructor(cache: RefreshingCache, space: CacheSpace<SecretRecord, never>) {
+    this.#cache = cache;
+    this.#space = space;
+  }
+
+  peek(id: string, options?: SecretVersionOptions & Freshness): SecretRecord | undefined {
+    if (options === undefined) return this.#cache.peek(this.#space, id);
+    if (options.forceRefresh) return undefined;
+    return this.#cache.peek(this.#space, secretKey(id, options.versionId, options.versionStage), options.maxAgeMs);
+  }
 }
 
 /**
@@ -128,6 +146,7 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
       missingResultError(name, "getParameters", id),
     );
 
+  const hits = new SecretHits(cache, secrets as CacheSpace<SecretRecord, never>);
   const transport: CachedTransport = {
     name,
     inner,
@@ -135,10 +154,12 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
       return cache.size;
     },
     peekSecretValue(id, readOptions) {
-      return cache.peek(secrets, secretKey(id, readOptions?.versionId, readOptions?.versionStage), readOptions);
+      return hits.peek(id, readOptions);
     },
     peekParameter(request) {
-      return cache.peek(parameters(request.decrypt), parameterKey(request), request);
+      return request.forceRefresh
+        ? undefined
+        : cache.peek(parameters(request.decrypt), parameterKey(request), request.maxAgeMs);
     },
     getSecretValue(request) {
       const { id, signal } = request;
@@ -240,5 +261,6 @@ export function cachedTransport(inner: Transport, options?: CacheOptions): Cache
       return results;
     };
   }
+  registerSecretHits(transport, hits);
   return transport;
 }

@@ -174,14 +174,15 @@ export class RefreshingCache {
 
   /**
    * The value a read can have right now without waiting, or `undefined`. A value in its
-   * refresh-ahead or stale window is returned and refreshed in the background.
+   * refresh-ahead or stale window is returned and refreshed in the background. A caller that
+   * forces a refresh does not peek. Freshness comes as a number, not the read's options object:
+   * every kind of request passes through here, and loads from objects of that many shapes are slow.
    */
-  peek<V>(space: CacheSpace<V, never>, key: string, demand?: Freshness): V | undefined {
+  peek<V>(space: CacheSpace<V, never>, key: string, maxAgeMs?: number): V | undefined {
     const entry = space.entries.get(key);
-    if (entry === undefined || !entry.hasValue || demand?.forceRefresh) return undefined;
+    if (entry === undefined || !entry.hasValue) return undefined;
     const now = this.#clock();
     const age = now - entry.fetchedAt;
-    const maxAgeMs = demand?.maxAgeMs;
     if (maxAgeMs !== undefined && age > maxAgeMs) return undefined;
     if (age >= this.#refreshFrom) {
       // A key that is failing keeps serving its last good value while it backs off.
@@ -200,12 +201,12 @@ export class RefreshingCache {
 
   /** Reads one key: from the cache when possible, else through one shared load. */
   read<V, R>(space: CacheSpace<V, R>, key: string, id: string, request: R, demand: Freshness = {}): Promise<V> {
-    const hit = this.peek(space, key, demand);
+    const force = demand.forceRefresh === true;
+    const hit = force ? undefined : this.peek(space, key, demand.maxAgeMs);
     if (hit !== undefined) return Promise.resolve(hit);
     // A traced read is this one's alone: the load below (another cache, the backend) does not see it.
     const read = activeRead.current;
     activeRead.current = undefined;
-    const force = demand.forceRefresh === true;
     const known = space.entries.get(key);
     if (known !== undefined) {
       const joins = known.pending !== undefined && (!force || known.forced);

@@ -8,11 +8,13 @@
  * so a cache hit returns the same frozen object synchronously. A record that is not frozen may be
  * changed by its transport, so nothing is kept for it.
  */
+
 import { traceRead, tracesReads } from "../core/diagnostics.js";
 import { ArgumentError, SecretsError } from "../core/errors.js";
 import { deepFreeze } from "../core/freeze.js";
 import { type InferSchemaOutput, type StandardSchemaV1, type ValidationMemo, validateOnce } from "../core/schema.js";
 import { missingResultError, readSecretBatch } from "../transport/batch.js";
+import { type SecretHitLookup, secretHitsOf } from "../transport/hits.js";
 import type { BatchOptions, BatchResult, SecretRecord, Transport } from "../transport/types.js";
 import { type DecodeContext, parseJsonText, secretBytes, secretText } from "./decode.js";
 import type { DeepReadonly, ReadOptions } from "./options.js";
@@ -20,9 +22,16 @@ import { secretRequest } from "./request.js";
 
 /** What has been derived from one frozen record: its parsed JSON and its validated forms, one per schema. */
 interface Derived {
-  json?: unknown;
+  /** Whether `json` holds the parsed, frozen JSON. */
+  parsed: boolean;
+  json: unknown;
+  /** `json`, resolved: what a hit without a schema returns. */
+  jsonResult: Promise<unknown> | undefined;
   /** Per schema: the validation in progress, then its frozen output. */
   readonly validated: ValidationMemo;
+  /** The schema a hit last found validated, and its output, resolved: a hit's one lookup (most records are read with one schema). */
+  lastSchema: StandardSchemaV1 | undefined;
+  lastResult: Promise<unknown> | undefined;
 }
 
 const derivedByRecord = new WeakMap<SecretRecord, Derived>();
@@ -31,20 +40,37 @@ function derivedOf(record: SecretRecord): Derived {
   // Looked up first: only frozen records are kept, and `Object.isFrozen` costs more than the lookup.
   let derived = derivedByRecord.get(record);
   if (derived !== undefined) return derived;
-  derived = { validated: new WeakMap() };
+  derived = {
+    parsed: false,
+    json: undefined,
+    jsonResult: undefined,
+    validated: new WeakMap(),
+    lastSchema: undefined,
+    lastResult: undefined,
+  };
   if (Object.isFrozen(record)) derivedByRecord.set(record, derived);
   return derived;
 }
 
 /**
- * What {@link recordJson} would return for a record and schema already worked out (a cache hit's
- * usual case), without building its error context; `undefined` otherwise.
+ * What a read of a record already worked out (a cache hit's usual case) resolves to, as one resolved
+ * promise per record and schema that every such read shares; `undefined` if not worked out yet.
+ * Awaiting a resolved promise is cheaper than resolving a new one with an object, which must look
+ * for a `then` on it first.
  */
-function knownJson(record: SecretRecord, schema: StandardSchemaV1 | undefined): unknown {
+function knownResult(record: SecretRecord, schema: StandardSchemaV1 | undefined): Promise<unknown> | undefined {
   const derived = derivedByRecord.get(record);
-  if (derived === undefined || schema === undefined) return derived?.json;
+  if (derived === undefined) return undefined;
+  if (schema === undefined) {
+    if (derived.parsed) derived.jsonResult ??= Promise.resolve(derived.json);
+    return derived.jsonResult;
+  }
+  if (derived.lastSchema === schema) return derived.lastResult;
   const known = derived.validated.get(schema);
-  return known === undefined || known instanceof Promise ? undefined : known.output;
+  if (known === undefined || known instanceof Promise) return undefined;
+  derived.lastSchema = schema;
+  derived.lastResult = Promise.resolve(known.output);
+  return derived.lastResult;
 }
 
 /**
@@ -53,7 +79,10 @@ function knownJson(record: SecretRecord, schema: StandardSchemaV1 | undefined): 
  */
 export function recordJson(record: SecretRecord, context: DecodeContext, schema?: StandardSchemaV1): unknown {
   const derived = derivedOf(record);
-  if (!("json" in derived)) derived.json = deepFreeze(parseJsonText(secretText(record, context), context));
+  if (!derived.parsed) {
+    derived.json = deepFreeze(parseJsonText(secretText(record, context), context));
+    derived.parsed = true;
+  }
   if (schema === undefined) return derived.json;
   return validateOnce(derived.validated, schema, derived.json, context);
 }
@@ -130,15 +159,26 @@ export interface SecretReads {
 export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
   /** The transport the reads go through. */
   readonly transport: Transport;
+  /**
+   * How a hit is looked up, found once: the cache's own lookup when the transport is one of ours,
+   * else the transport's `peekSecretValue`. Looked up on each read, `transport.peekSecretValue`
+   * would see every kind of transport the process reads through and turn megamorphic.
+   */
+  readonly #hits: SecretHitLookup | undefined;
+  readonly #peekSecretValue: Transport["peekSecretValue"];
 
   constructor(transport: Transport) {
     this.transport = transport;
+    this.#hits = secretHitsOf(transport);
+    this.#peekSecretValue = transport.peekSecretValue;
   }
 
   /** The record the transport holds right now (a cache hit), without waiting. */
   #peek(id: string, options: ReadOptions | undefined): SecretRecord | undefined {
     // An aborted read gets its ABORTED from the transport path, not a cached value.
-    return options?.signal?.aborted ? undefined : this.transport.peekSecretValue?.(id, options);
+    if (options?.signal?.aborted) return undefined;
+    const hits = this.#hits;
+    return hits !== undefined ? hits.peek(id, options) : this.#peekSecretValue?.call(this.transport, id, options);
   }
 
   #fetch(id: string, options: ReadOptions | undefined): Promise<SecretRecord> {
@@ -150,19 +190,50 @@ export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
   }
 
   // Each read, traced when someone subscribes to `secretwrangler:read`: then it runs itself inside the trace.
-  async getSecret(id: string, options?: ReadOptions): Promise<string> {
+  //
+  // `getSecret` and `getSecretJson` answer a cache hit whose result is at hand (the text; JSON already
+  // parsed and validated) without an async function: a small method that stays fast however many
+  // transports and cache settings a process reads through. The rest goes through an async method
+  // of its own, the cache's hit passed along.
+  getSecret(id: string, options?: ReadOptions): Promise<string> {
     if (tracesReads()) return traceRead("getSecret", id, this.transport.name, () => this.getSecret(id, options));
-    return secretText(this.#peek(id, options) ?? (await this.#fetch(id, options)), this.#context(id));
+    let hit: SecretRecord | undefined;
+    try {
+      hit = this.#peek(id, options);
+      if (typeof hit?.secretString === "string") return Promise.resolve(hit.secretString);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#text(id, options, hit);
   }
 
-  async getSecretJson(
+  async #text(id: string, options: ReadOptions | undefined, hit: SecretRecord | undefined): Promise<string> {
+    return secretText(hit ?? (await this.#fetch(id, options)), this.#context(id));
+  }
+
+  getSecretJson(
     id: string,
     options?: ReadOptions & { readonly schema?: StandardSchemaV1 | undefined },
   ): Promise<never> {
     if (tracesReads())
       return traceRead("getSecretJson", id, this.transport.name, () => this.getSecretJson(id, options));
-    const record = this.#peek(id, options) ?? (await this.#fetch(id, options));
-    return (knownJson(record, options?.schema) ?? recordJson(record, this.#context(id), options?.schema)) as never;
+    let hit: SecretRecord | undefined;
+    try {
+      hit = this.#peek(id, options);
+      const known = hit === undefined ? undefined : knownResult(hit, options?.schema);
+      if (known !== undefined) return known as Promise<never>;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#json(id, options, hit);
+  }
+
+  async #json(
+    id: string,
+    options: (ReadOptions & { readonly schema?: StandardSchemaV1 | undefined }) | undefined,
+    hit: SecretRecord | undefined,
+  ): Promise<never> {
+    return recordJson(hit ?? (await this.#fetch(id, options)), this.#context(id), options?.schema) as never;
   }
 
   async getSecretBinary(id: string, options?: ReadOptions): Promise<Uint8Array> {
