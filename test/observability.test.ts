@@ -350,6 +350,53 @@ describe("secretwrangler/otel and the canary", () => {
     ).toBe(1);
   });
 
+  it("with traceCacheHits, makes a read's backend call a child of its read span", async () => {
+    const { spans, instrumentation } = otel(true);
+    const client = createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }) });
+    const uncached = createSecretsClient({
+      transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }),
+      cache: false,
+    });
+
+    await client.getSecretJson("app/json");
+    await client.getSecretJson("app/json");
+    await uncached.getSecret("app/json");
+    instrumentation.unsubscribe();
+    await Promise.all([client.close(), uncached.close()]);
+
+    const finished = spans.getFinishedSpans();
+    expect(finished.map((span) => span.name).sort()).toEqual([
+      "SecretsManager.GetSecretValue",
+      "SecretsManager.GetSecretValue",
+      "secretwrangler.getSecret",
+      "secretwrangler.getSecretJson",
+      "secretwrangler.getSecretJson",
+    ]);
+    const reads = finished.filter((span) => span.name.startsWith("secretwrangler."));
+    const calls = finished.filter((span) => span.name.startsWith("SecretsManager."));
+    for (const call of calls) {
+      const parent = reads.find((span) => span.spanContext().spanId === call.parentSpanContext?.spanId);
+      expect(parent?.spanContext().traceId).toBe(call.spanContext().traceId);
+      expect(parent?.attributes["secretwrangler.cache.outcome"]).toBe("miss");
+    }
+    expect(new Set(calls.map((call) => call.parentSpanContext?.spanId)).size).toBe(2);
+    // The hit's span is a root of its own, with no backend call below it.
+    const hit = reads.find((span) => span.attributes["secretwrangler.cache.outcome"] === "hit");
+    expect(hit?.parentSpanContext).toBeUndefined();
+    expect(calls.some((call) => call.parentSpanContext?.spanId === hit?.spanContext().spanId)).toBe(false);
+  });
+
+  it("without traceCacheHits, gives a backend span the active context as its parent", async () => {
+    const { spans, instrumentation } = otel(false);
+    const client = createSecretsClient({ transport: sdkTransport({ endpoint: server.endpoint, region: "us-east-1" }) });
+    await client.getSecretJson("app/json");
+    instrumentation.unsubscribe();
+    await client.close();
+    const [call] = spans.getFinishedSpans();
+    expect(call?.name).toBe("SecretsManager.GetSecretValue");
+    expect(call?.parentSpanContext).toBeUndefined();
+  });
+
   it("leaks no canary into a payload, span or metric, through sdk, memory and file, failing and succeeding", async () => {
     const { spans, reader, instrumentation } = otel(true);
     recorder = record();

@@ -97,8 +97,9 @@ function backendAttributes(event: BackendEvent): Attributes {
   };
 }
 
-function startSpan(tracer: Tracer, name: string, kind: SpanKind, attributes: Attributes): Span {
-  return tracer.startSpan(name, { kind, attributes }, context.active());
+function startSpan(tracer: Tracer, name: string, kind: SpanKind, attributes: Attributes, parent?: Span): Span {
+  const active = context.active();
+  return tracer.startSpan(name, { kind, attributes }, parent === undefined ? active : trace.setSpan(active, parent));
 }
 
 function endSpan(span: Span | undefined, event: TraceResult, attributes: Attributes): void {
@@ -118,7 +119,7 @@ function endSpan(span: Span | undefined, event: TraceResult, attributes: Attribu
  * Spans: one per backend call (`SecretsManager.GetSecretValue`, `SSM.GetParametersByPath`, ...,
  * kind client) with `rpc.system` `aws-api`, `rpc.service`, `rpc.method`, `cloud.region`,
  * `aws.secretsmanager.secret.arn`, `secretwrangler.transport`, `secretwrangler.id` and `error.type`;
- * with `traceCacheHits`, one per read too. Metrics: `secretwrangler.reads` (by outcome),
+ * with `traceCacheHits`, one per read too, the parent of the backend call the read starts. Metrics: `secretwrangler.reads` (by outcome),
  * `secretwrangler.value.age` (histogram, s), `secretwrangler.backend.calls` and
  * `secretwrangler.backend.duration` (by operation and code), `secretwrangler.refresh.failures`,
  * `secretwrangler.credentials.refreshes`. No attribute holds a value, a token or a key.
@@ -170,6 +171,12 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
   );
 
   const spans = new WeakMap<object, Span>();
+  /**
+   * The read spans whose read is in its synchronous part, innermost last. A backend call starts
+   * there (a miss's load, a refresh-ahead) when a read needs it, so its span is that read's child;
+   * one that starts elsewhere (a background refresh, a watch) has the active context as parent.
+   */
+  const openReads: Span[] = [];
 
   const backend = settledHandlers<BackendEvent>(
     (event) => {
@@ -189,7 +196,10 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
       const attributes = backendAttributes(event);
       if (event.id !== undefined) attributes["secretwrangler.id"] = event.id;
       if (event.ids !== undefined) attributes["secretwrangler.batch.size"] = event.ids.length;
-      spans.set(event, startSpan(tracer, `${event.service}.${event.operation}`, SpanKind.CLIENT, attributes));
+      spans.set(
+        event,
+        startSpan(tracer, `${event.service}.${event.operation}`, SpanKind.CLIENT, attributes, openReads.at(-1)),
+      );
     },
   );
 
@@ -217,10 +227,19 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
           };
           if (event.id !== undefined) attributes["secretwrangler.id"] = event.id;
           if (event.ids !== undefined) attributes["secretwrangler.batch.size"] = event.ids.length;
-          spans.set(event, startSpan(tracer, `secretwrangler.${event.operation}`, SpanKind.INTERNAL, attributes));
+          const span = startSpan(tracer, `secretwrangler.${event.operation}`, SpanKind.INTERNAL, attributes);
+          spans.set(event, span);
+          openReads.push(span);
         }
       : undefined,
   );
+  if (traceCacheHits) {
+    const settleOnEnd = read.end;
+    read.end = (event) => {
+      if (openReads.at(-1) === spans.get(event)) openReads.pop();
+      settleOnEnd?.(event);
+    };
+  }
 
   const refresh = settledHandlers<RefreshEvent>((event) => {
     if (event.error === undefined) return;
