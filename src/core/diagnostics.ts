@@ -319,17 +319,20 @@ export function traceRead<T>(
 
 /**
  * Subscriber handlers that call `settled` once per operation: at `asyncEnd`, or at `end` after a
- * synchronous throw (its `error` comes before `end`, and no `asyncEnd` follows); `started` at `start`.
+ * synchronous throw (its `error` comes before `end`, and no `asyncEnd` follows); `started` at `start`,
+ * `ended` at `end` (when the operation's synchronous part is over).
  * For the library's own subscribers (the otel entry, the CLI's `--verbose`).
  */
 export function settledHandlers<E extends TraceResult>(
   settled: (event: E) => void,
   started?: (event: E) => void,
+  ended?: (event: E) => void,
 ): TracingChannelSubscribers<E> {
   const ignore = (): void => {};
   return {
     start: started ?? ignore,
     end: (event) => {
+      ended?.(event);
       if (event.error !== undefined) settled(event);
     },
     asyncStart: ignore,

@@ -232,14 +232,10 @@ export function instrument(options: InstrumentOptions = {}): Instrumentation {
           openReads.push(span);
         }
       : undefined,
+    (event) => {
+      if (openReads.length > 0 && openReads.at(-1) === spans.get(event)) openReads.pop();
+    },
   );
-  if (traceCacheHits) {
-    const settleOnEnd = read.end;
-    read.end = (event) => {
-      if (openReads.at(-1) === spans.get(event)) openReads.pop();
-      settleOnEnd?.(event);
-    };
-  }
 
   const refresh = settledHandlers<RefreshEvent>((event) => {
     if (event.error === undefined) return;

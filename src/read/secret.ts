@@ -22,10 +22,9 @@ import { secretRequest } from "./request.js";
 
 /** What has been derived from one frozen record: its parsed JSON and its validated forms, one per schema. */
 interface Derived {
-  /** Whether `json` holds the parsed, frozen JSON. */
-  parsed: boolean;
+  /** The parsed, frozen JSON, once parsed. */
   json: unknown;
-  /** `json`, resolved: what a hit without a schema returns. */
+  /** `json`, resolved, set when it is parsed: what a hit without a schema returns. */
   jsonResult: Promise<unknown> | undefined;
   /** Per schema: the validation in progress, then its frozen output. */
   readonly validated: ValidationMemo;
@@ -41,7 +40,6 @@ function derivedOf(record: SecretRecord): Derived {
   let derived = derivedByRecord.get(record);
   if (derived !== undefined) return derived;
   derived = {
-    parsed: false,
     json: undefined,
     jsonResult: undefined,
     validated: new WeakMap(),
@@ -61,10 +59,7 @@ function derivedOf(record: SecretRecord): Derived {
 function knownResult(record: SecretRecord, schema: StandardSchemaV1 | undefined): Promise<unknown> | undefined {
   const derived = derivedByRecord.get(record);
   if (derived === undefined) return undefined;
-  if (schema === undefined) {
-    if (derived.parsed) derived.jsonResult ??= Promise.resolve(derived.json);
-    return derived.jsonResult;
-  }
+  if (schema === undefined) return derived.jsonResult;
   if (derived.lastSchema === schema) return derived.lastResult;
   const known = derived.validated.get(schema);
   if (known === undefined || known instanceof Promise) return undefined;
@@ -79,9 +74,9 @@ function knownResult(record: SecretRecord, schema: StandardSchemaV1 | undefined)
  */
 export function recordJson(record: SecretRecord, context: DecodeContext, schema?: StandardSchemaV1): unknown {
   const derived = derivedOf(record);
-  if (!derived.parsed) {
+  if (derived.jsonResult === undefined) {
     derived.json = deepFreeze(parseJsonText(secretText(record, context), context));
-    derived.parsed = true;
+    derived.jsonResult = Promise.resolve(derived.json);
   }
   if (schema === undefined) return derived.json;
   return validateOnce(derived.validated, schema, derived.json, context);
@@ -160,17 +155,15 @@ export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
   /** The transport the reads go through. */
   readonly transport: Transport;
   /**
-   * How a hit is looked up, found once: the cache's own lookup when the transport is one of ours,
-   * else the transport's `peekSecretValue`. Looked up on each read, `transport.peekSecretValue`
-   * would see every kind of transport the process reads through and turn megamorphic.
+   * The cache's own hit lookup when the transport is one of ours, found once. Looked up on each
+   * read, `transport.peekSecretValue` would see every kind of transport the process reads through
+   * and turn megamorphic; other transports are asked directly.
    */
   readonly #hits: SecretHitLookup | undefined;
-  readonly #peekSecretValue: Transport["peekSecretValue"];
 
   constructor(transport: Transport) {
     this.transport = transport;
     this.#hits = secretHitsOf(transport);
-    this.#peekSecretValue = transport.peekSecretValue;
   }
 
   /** The record the transport holds right now (a cache hit), without waiting. */
@@ -178,7 +171,7 @@ export class SecretReader implements Omit<SecretReads, "getSecretsJson"> {
     // An aborted read gets its ABORTED from the transport path, not a cached value.
     if (options?.signal?.aborted) return undefined;
     const hits = this.#hits;
-    return hits !== undefined ? hits.peek(id, options) : this.#peekSecretValue?.call(this.transport, id, options);
+    return hits !== undefined ? hits.peek(id, options) : this.transport.peekSecretValue?.(id, options);
   }
 
   #fetch(id: string, options: ReadOptions | undefined): Promise<SecretRecord> {
